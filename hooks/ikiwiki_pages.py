@@ -1,0 +1,66 @@
+"""MkDocs wiring for the ikiwiki extension (xenhowto.ikiwiki); no logic here.
+
+- .mdwn files under docs/ become pages (MkDocs only knows .md);
+- each page's wiki name, source path and the site's pages go to the
+  extension's config just before MkDocs renders that page;
+- the extension's findings go to MkDocs' log, so --strict fails on them;
+- [[!meta title=...]] becomes the page title.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from mkdocs.structure.files import File, Files
+
+from xenhowto import asof
+from xenhowto.ikiwiki.directives.meta import title_of
+from xenhowto.ikiwiki.expand import page_directives
+from xenhowto.pages import is_wiki_page, page_name
+
+EXT = "xenhowto.ikiwiki"
+_log = logging.getLogger("mkdocs.hooks.ikiwiki")
+
+
+class _ToMkDocsLog(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _log.log(record.levelno, record.getMessage())
+
+
+class MdwnFile(File):
+    """A .mdwn source that MkDocs renders as a documentation page."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def on_config(config):
+    source = logging.getLogger("xenhowto")
+    if not any(isinstance(h, _ToMkDocsLog) for h in source.handlers):
+        source.addHandler(_ToMkDocsLog())
+        source.propagate = False
+    ext = config.mdx_configs.setdefault(EXT, {})
+    ext["as_of"] = asof.resolve().isoformat()
+    ext.setdefault("templates_dir", os.path.join(config.docs_dir, "templates"))
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    out = []
+    for f in files:
+        if is_wiki_page(f.src_uri):
+            f = MdwnFile(f.src_uri, f.src_dir, f.dest_dir, f.use_directory_urls, inclusion=f.inclusion)
+        out.append(f)
+    pages = {page_name(f.src_uri): f.url if f.url != "./" else "" for f in out if f.is_documentation_page()}
+    config.mdx_configs[EXT]["site_pages"] = pages
+    return Files(out)
+
+
+def on_page_markdown(markdown: str, page, config, files):
+    ext = config.mdx_configs[EXT]
+    ext["page"] = page_name(page.file.src_uri)
+    ext["path"] = os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
+    title = title_of(page_directives(markdown))
+    if title and "title" not in page.meta:
+        page.meta["title"] = title
+    return markdown

@@ -1,0 +1,32 @@
+"""Findings: what is wrong with an input, where, and what to do about it.
+
+Every check in the project reports ``Finding`` objects instead of raising, so a
+build or a check can list all problems at once, each as ``file:line: message``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" fails a build or check; "warning" is advice
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+class HowtoError(Exception):
+    """A user-facing failure: printed as a message, never as a traceback."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1

@@ -1,0 +1,46 @@
+"""What a directive or wikilink needs to know about the page being rendered."""
+from __future__ import annotations
+
+import datetime as _dt
+import posixpath
+from dataclasses import dataclass, field
+
+from xenhowto.findings import Finding
+
+class DirectiveError(Exception):
+    """Bad arguments to a directive: the message says what to write instead."""
+
+
+SITE = "site"  # rendering for the MkDocs site: everything becomes HTML/markdown
+WIKI = "wiki"  # exporting for the NetBSD wiki: wiki-native syntax is kept verbatim
+
+
+@dataclass
+class PageContext:
+    path: str  # source file as shown in messages, e.g. docs/ports/xen/howto.mdwn
+    page: str  # wiki page name, e.g. ports/xen/howto
+    target: str = SITE
+    # wiki page name -> URL of that page relative to the site root ("ports/xen/howto/")
+    site_pages: dict[str, str] = field(default_factory=dict)
+    # pages of the wider NetBSD wiki that links may point to (not held by the site)
+    known_wiki_pages: frozenset[str] = frozenset()
+    wiki_url: str = "https://wiki.netbsd.org/"
+    templates_dir: str | None = None  # where templates/<id>.mdwn live
+    as_of: _dt.date | None = None
+    findings: list[Finding] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def error(self, line: int, message: str) -> None:
+        self.findings.append(Finding(self.path, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.findings.append(Finding(self.path, line, message, "warning"))
+
+    def url_from_here(self, site_url: str) -> str:
+        """A site-root-relative URL made relative to this page's URL."""
+        here = self.site_pages.get(self.page, self.page + "/")
+        base = posixpath.dirname(here.rstrip("/") + "/x") if here.endswith("/") else posixpath.dirname(here)
+        rel = posixpath.relpath(site_url or ".", base or ".")
+        if site_url.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        return rel

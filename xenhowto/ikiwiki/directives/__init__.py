@@ -1,0 +1,34 @@
+"""One module per directive, as ikiwiki has one plugin per directive.
+
+A directive module provides ``render(directive, ctx) -> str`` returning the text
+that replaces the directive before markdown runs (markdown or raw HTML, as an
+ikiwiki plugin's preprocess hook does), and ``WIKI_NATIVE``: True when the
+NetBSD wiki has the directive itself, so ``howto export`` keeps it verbatim;
+False when the project implements it, so the export expands it.
+
+A handler reports bad input by raising ``DirectiveError``; the engine turns it
+into a ``file:line`` finding.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
+
+from . import meta, table, template, toc
+
+REGISTRY: dict[str, ModuleType] = {
+    "meta": meta,
+    "table": table,
+    "template": template,
+    "toc": toc,
+}
+
+
+def register(name: str, module: ModuleType) -> None:
+    """Add a project directive (used by later feature packages)."""
+    REGISTRY[name] = module
+
+
+def known_names() -> str:
+    return ", ".join(sorted(REGISTRY))

@@ -1,0 +1,86 @@
+"""[[!table data=\"\"\"...\"\"\" format=dsv|csv header=row|column|no class=...]]:
+an HTML table from delimited data (ikiwiki's table plugin, same defaults:
+format auto-detected, first row is the header, empty cells extend the previous
+cell's colspan)."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+import markdown
+
+from xenhowto.ikiwiki.context import DirectiveError, PageContext
+from xenhowto.ikiwiki.syntax import Directive
+
+WIKI_NATIVE = True
+_KEYS = {"data", "format", "delimiter", "header", "class"}
+
+
+def _rows(d: Directive) -> list[list[str]]:
+    data = d.get("data")
+    if d.get("file") is not None:
+        raise DirectiveError('table file= is not supported here; put the rows in data="""..."""')
+    if data is None or not data.strip():
+        raise DirectiveError('table needs data="""row|row""" with at least one row')
+    fmt = (d.get("format") or "auto").lower()
+    if fmt == "auto":
+        first = data.split("\n", 1)[0]
+        fmt = "dsv" if "|" in first[1:] else "csv"
+    if fmt == "dsv":
+        sep = d.get("delimiter") or "|"
+        return [line.split(sep) for line in data.split("\n")]
+    if fmt == "csv":
+        sep = d.get("delimiter") or ","
+        if len(sep) != 1:
+            raise DirectiveError(f"table delimiter {sep!r} must be one character for csv")
+        return [row for row in csv.reader(io.StringIO(data), delimiter=sep)]
+    raise DirectiveError(f"table format={fmt!r} is unknown; use dsv or csv")
+
+
+def _cell(md: markdown.Markdown, text: str) -> str:
+    out = md.reset().convert(text)
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def _row(md, tag: str, cells: list[str], header: str) -> list[str]:
+    out = ["\t\t<tr>"]
+    x = 0
+    while x < len(cells):
+        content = _cell(md, cells[x])
+        span = 1
+        while x + 1 < len(cells) and cells[x + 1] == "":
+            x += 1
+            span += 1
+        t = "th" if x - span + 1 == 0 and header == "column" else tag
+        attr = f' colspan="{span}"' if span > 1 else ""
+        out.append(f"\t\t\t<{t}{attr}>{content}</{t}>")
+        x += 1
+    out.append("\t\t</tr>")
+    return out
+
+
+def render(d: Directive, ctx: PageContext) -> str:
+    unknown = [k for k in d.keys() if k not in _KEYS and k != "file"]
+    if unknown:
+        raise DirectiveError(f"table does not take {', '.join(unknown)}; it takes {', '.join(sorted(_KEYS))}")
+    rows = _rows(d)
+    header = (d.get("header") or "row").lower()
+    if header not in ("row", "column", "yes", "no", "1", "0"):
+        raise DirectiveError(f"table header={header!r} must be row, column or no")
+    head = rows.pop(0) if header in ("row", "yes", "1") else None
+    if not rows:
+        raise DirectiveError("table has a header row but no data rows")
+    md = markdown.Markdown()
+    cls = d.get("class")
+    lines = [f'<table class="{html.escape(cls)}">' if cls else "<table>"]
+    if head is not None:
+        lines += ["\t<thead>", *_row(md, "th", head, header), "\t</thead>", "\t<tbody>"]
+    for r in rows:
+        lines += _row(md, "td", r, header)
+    if head is not None:
+        lines.append("\t</tbody>")
+    lines.append("</table>")
+    return "\n\n" + "\n".join(lines) + "\n\n"

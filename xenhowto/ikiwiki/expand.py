@@ -1,0 +1,87 @@
+"""Expanding a page's ikiwiki syntax, in ikiwiki's order: directives first
+(preprocess), then wikilinks (linkify); markdown comes after.
+
+``expand(text, ctx)`` serves both outputs:
+- for the site (ctx.target == SITE) every directive and wikilink becomes
+  markdown/HTML;
+- for the wiki export (WIKI) the directives the NetBSD wiki has and all
+  wikilinks stay verbatim, and only the project's own directives are expanded.
+Problems go to ctx.findings with the source line; the text is still produced.
+"""
+from __future__ import annotations
+
+from xenhowto.ikiwiki import directives, wikilinks
+from xenhowto.ikiwiki.context import SITE, DirectiveError, PageContext
+from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
+
+
+def _directive(d: Directive, ctx: PageContext) -> str:
+    module = directives.REGISTRY.get(d.name)
+    if module is None:
+        ctx.error(d.line, f"unknown directive [[!{d.name}]]; known directives: {directives.known_names()}")
+        return d.raw if ctx.target != SITE else ""
+    try:
+        out = module.render(d, ctx)
+    except DirectiveError as e:
+        ctx.error(d.line, f"[[!{d.name}]]: {e}")
+        return d.raw if ctx.target != SITE else ""
+    if ctx.target != SITE and module.WIKI_NATIVE:
+        return d.raw
+    return out
+
+
+def _relink(text: str, line: int, ctx: PageContext) -> str:
+    """Wikilinks inside a directive's output are reported at the directive's line."""
+    def one(token):
+        if isinstance(token, WikiLink):
+            token.line = line
+            return _link(token, ctx)
+        if isinstance(token, Escaped):
+            return token.literal
+        return text[token.start : token.end]
+
+    return substitute(text, one)
+
+
+def _link(link: WikiLink, ctx: PageContext) -> str:
+    html = wikilinks.render(link, ctx)
+    return link.raw if ctx.target != SITE else html
+
+
+def expand(text: str, ctx: PageContext) -> str:
+    def one(token) -> str:
+        if isinstance(token, Directive):
+            out = _directive(token, ctx)
+            return out if out == token.raw else _relink(out, token.line, ctx)
+        if isinstance(token, WikiLink):
+            return _link(token, ctx)
+        if isinstance(token, Escaped):
+            # the wiki needs the backslash to keep showing the brackets
+            return token.literal if ctx.target == SITE else "\\" + token.literal
+        if isinstance(token, Unclosed):
+            ctx.error(
+                token.line,
+                f"directive [[!{token.name} is never closed: end it with ]] "
+                "(quote values that contain spaces or ]; use \"\"\"...\"\"\" across lines)",
+            )
+            return text[token.start : token.end]
+        raise AssertionError(token)
+
+    return substitute(text, one)
+
+
+def code_warnings(text: str, ctx: PageContext) -> None:
+    """Warn about directives/wikilinks in code blocks: ikiwiki expands them there
+    too, which is rarely what the author meant (escape them as \\[[)."""
+    code = code_block_lines(text)
+    for token in scan(text):
+        if isinstance(token, (Directive, WikiLink)) and token.line in code:
+            ctx.warn(
+                token.line,
+                f"{token.raw.splitlines()[0]} is inside a code block; ikiwiki expands it there too. "
+                "Write \\[[ if it should show literally",
+            )
+
+
+def page_directives(text: str) -> list[Directive]:
+    return [t for t in scan(text) if isinstance(t, Directive)]

@@ -1,0 +1,47 @@
+"""The project's settings as mkdocs.yml states them, for code that runs
+outside MkDocs (export, check): one reading of the file, no MkDocs import."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import yaml
+
+from xenhowto.findings import HowtoError
+
+EXT = "xenhowto.ikiwiki"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: str
+    docs_dir: str
+    site_dir: str
+    wiki_url: str
+    known_wiki_pages: frozenset[str]
+
+    @property
+    def templates_dir(self) -> str:
+        return os.path.join(self.docs_dir, "templates")
+
+
+def load(config_file: str = "mkdocs.yml") -> Project:
+    try:
+        with open(config_file, encoding="utf-8") as f:
+            cfg = yaml.safe_load(f) or {}
+    except FileNotFoundError:
+        raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f") from None
+    except yaml.YAMLError as e:
+        raise HowtoError(f"{config_file}: not valid YAML: {e}") from None
+    root = os.path.dirname(os.path.abspath(config_file))
+    ext: dict = {}
+    for item in cfg.get("markdown_extensions") or []:
+        if isinstance(item, dict) and EXT in item:
+            ext = item[EXT] or {}
+    return Project(
+        root=root,
+        docs_dir=os.path.join(root, cfg.get("docs_dir", "docs")),
+        site_dir=os.path.join(root, cfg.get("site_dir", "site")),
+        wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"),
+        known_wiki_pages=frozenset(ext.get("known_wiki_pages") or ()),
+    )

@@ -1,0 +1,39 @@
+"""``howto build``: a strict MkDocs build into a scratch directory, moved over
+site/ only when it succeeds."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from xenhowto import atomic
+from xenhowto.findings import HowtoError
+from xenhowto.project import load
+
+
+def build_env(as_of: str | None) -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if as_of:
+        env["HOWTO_AS_OF"] = as_of
+    return env
+
+
+def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: str | None = None,
+          quiet: bool = False) -> str:
+    project = load(config_file)
+    target = os.path.abspath(site_dir or project.site_dir)
+    parent = os.path.dirname(target)
+    os.makedirs(parent, exist_ok=True)
+    scratch = tempfile.mkdtemp(prefix=".site.build-", dir=parent)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config_file, "-d", scratch]
+    if quiet:
+        cmd.append("-q")
+    result = subprocess.run(cmd, env=build_env(as_of))
+    if result.returncode != 0:
+        shutil.rmtree(scratch, ignore_errors=True)
+        kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
+        raise HowtoError(f"the build failed (see the messages above); {kept}")
+    atomic.replace_dir(scratch, target)
+    return target
