@@ -10,6 +10,8 @@ Problems go to ctx.findings with the source line; the text is still produced.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xenhowto.ikiwiki import directives, wikilinks
 from xenhowto.ikiwiki.context import SITE, DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
@@ -30,17 +32,14 @@ def _directive(d: Directive, ctx: PageContext) -> str:
     return out
 
 
-def _relink(text: str, line: int, ctx: PageContext) -> str:
-    """Wikilinks inside a directive's output are reported at the directive's line."""
-    def one(token):
-        if isinstance(token, WikiLink):
-            token.line = line
-            return _link(token, ctx)
-        if isinstance(token, Escaped):
-            return token.literal
-        return text[token.start : token.end]
-
-    return substitute(text, one)
+def _nested(text: str, line: int, ctx: PageContext) -> str:
+    """Expand what a project directive produced (it may use wiki-native
+    directives and wikilinks); its problems are reported at the directive's line."""
+    inner = replace(ctx, findings=[])
+    out = expand(text, inner)
+    ctx.findings.extend(replace(f, line=line) for f in inner.findings)
+    ctx.meta.update(inner.meta)
+    return out
 
 
 def _link(link: WikiLink, ctx: PageContext) -> str:
@@ -52,7 +51,7 @@ def expand(text: str, ctx: PageContext) -> str:
     def one(token) -> str:
         if isinstance(token, Directive):
             out = _directive(token, ctx)
-            return out if out == token.raw else _relink(out, token.line, ctx)
+            return out if out == token.raw else _nested(out, token.line, ctx)
         if isinstance(token, WikiLink):
             return _link(token, ctx)
         if isinstance(token, Escaped):
