@@ -1,0 +1,74 @@
+"""Shared fixtures: a throwaway copy of the project with pages of the test's choosing."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+class MiniProject:
+    """The real mkdocs.yml, hooks and templates, with only the given pages."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "docs" / "templates", root / "docs" / "templates")
+        if (ROOT / "data").is_dir():
+            shutil.copytree(ROOT / "data", root / "data")
+        self.pages: list[str] = []
+        self.write("index.md", "# Home\n")
+
+    @property
+    def config(self) -> str:
+        return str(self.root / "mkdocs.yml")
+
+    def write(self, src_uri: str, text: str) -> Path:
+        path = self.root / "docs" / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if src_uri not in self.pages:
+            self.pages.append(src_uri)
+        self._nav()
+        return path
+
+    def _nav(self) -> None:
+        # The nav lists exactly this project's pages (strict builds warn on omissions).
+        import yaml
+
+        text = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
+        head, _, rest = text.partition("\nnav:\n")
+        _, _, tail = rest.partition("\n\n")
+        nav = yaml.safe_dump({"nav": [{p: p} for p in self.pages]}, sort_keys=False)
+        (self.root / "mkdocs.yml").write_text(f"{head}\n{nav}\n{tail}", encoding="utf-8")
+
+    def build(self, site_dir: Path | None = None):
+        """In-process strict MkDocs build; returns the site dir."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        site = site_dir or self.root / "site"
+        cwd = os.getcwd()
+        os.chdir(self.root)  # messages show paths relative to the project, as on the CLI
+        try:
+            build(load_config(self.config, strict=True, site_dir=str(site)))
+        finally:
+            os.chdir(cwd)
+        return site
+
+
+@pytest.fixture
+def project(tmp_path) -> MiniProject:
+    root = tmp_path / "project"
+    root.mkdir()
+    return MiniProject(root)
+
+
+def howto_bin() -> str:
+    return str(VENV_BIN / "howto")
