@@ -23,6 +23,7 @@ class MiniProject:
         if (ROOT / "data").is_dir():
             shutil.copytree(ROOT / "data", root / "data")
         self.pages: list[str] = []
+        self._drop_nav()
         self.write("index.md", "# Home\n")
 
     @property
@@ -35,18 +36,25 @@ class MiniProject:
         path.write_text(text, encoding="utf-8")
         if src_uri not in self.pages:
             self.pages.append(src_uri)
-        self._nav()
         return path
 
-    def _nav(self) -> None:
-        # The nav lists exactly this project's pages (strict builds warn on omissions).
+    def _drop_nav(self) -> None:
+        # Without a nav MkDocs lists every page itself, so a strict build
+        # does not warn about pages the real nav does not name.
         import yaml
 
-        text = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
-        head, _, rest = text.partition("\nnav:\n")
-        _, _, tail = rest.partition("\n\n")
-        nav = yaml.safe_dump({"nav": [{p: p} for p in self.pages]}, sort_keys=False)
-        (self.root / "mkdocs.yml").write_text(f"{head}\n{nav}\n{tail}", encoding="utf-8")
+        cfg = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
+        lines, skipping = [], False
+        for line in cfg.splitlines():
+            if line.startswith("nav:"):
+                skipping = True
+                continue
+            if skipping and (line.startswith((" ", "-")) or not line.strip()):
+                continue
+            skipping = False
+            lines.append(line)
+        yaml.safe_load("\n".join(lines))  # still valid YAML
+        (self.root / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def build(self, site_dir: Path | None = None):
         """In-process strict MkDocs build; returns the site dir."""

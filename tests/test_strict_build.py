@@ -1,0 +1,70 @@
+"""`mkdocs build --strict` fails on bad ikiwiki markup, naming file:line."""
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+from mkdocs.exceptions import Abort
+
+PAGE = "ports/xen/howto.mdwn"
+GOOD = '[[!meta title="Xen HowTo"]]\n[[!toc levels=2]]\n\nIntro\n=====\n\nSee [[guide/inst]].\n'
+
+BROKEN = {
+    "unknown directive": ("text\n\n[[!frobnicate x=1]]\n", 3, "unknown directive [[!frobnicate]]"),
+    "unclosed directive": ('text\n[[!meta title="Xen\n', 2, "never closed"),
+    "dangling wikilink": ("one\ntwo\n[[ports/xen/nowhere]]\n", 3, "resolves to no page"),
+    "bad toc argument": ("[[!toc levels=many]]\n", 1, "levels='many'"),
+    "bad table argument": ('[[!table data="""a|b""" frobs=1]]\n', 1, "does not take frobs"),
+    "unknown template": ("[[!template id=nosuch]]\n", 1, "template id='nosuch' is unknown"),
+    "template missing argument": ("[[!template id=man name=ls]]\n", 1, "needs section="),
+    "unknown meta field": ('[[!meta colour="red"]]\n', 1, 'no field "colour"'),
+}
+
+
+def test_a_good_page_builds_with_title_from_meta(project):
+    project.write(PAGE, GOOD)
+    site = project.build()
+    html = (site / "ports/xen/howto/index.html").read_text()
+    assert "<title>Xen HowTo" in html
+    assert 'href="https://wiki.netbsd.org/guide/inst/"' in html
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_each_error_fails_the_strict_build_with_file_and_line(project, caplog, case):
+    text, line, words = BROKEN[case]
+    project.write(PAGE, text)
+    caplog.set_level(logging.WARNING, logger="mkdocs")
+    with pytest.raises(Abort):
+        project.build()
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    expected = f"docs/{PAGE}:{line}:"
+    assert any(m.startswith(expected) and words in m for m in messages), messages
+
+
+def test_mkdocs_cli_strict_build_prints_file_and_line(project):
+    project.write(PAGE, "ok\n\n[[!frobnicate]]\n")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", project.config],
+                         cwd=project.root, env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f"docs/{PAGE}:3: error: unknown directive [[!frobnicate]]" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_howto_build_failure_keeps_the_previous_site(project):
+    from conftest import howto_bin
+
+    project.write(PAGE, GOOD)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    ok = subprocess.run([howto_bin(), "build"], cwd=project.root, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    before = (project.root / "site/ports/xen/howto/index.html").read_bytes()
+    project.write(PAGE, GOOD + "\n[[!frobnicate]]\n")
+    bad = subprocess.run([howto_bin(), "build"], cwd=project.root, env=env, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "previous site is unchanged" in bad.stderr and "Traceback" not in bad.stderr
+    assert (project.root / "site/ports/xen/howto/index.html").read_bytes() == before
+    assert not [p for p in os.listdir(project.root) if p.startswith(".site.")]
