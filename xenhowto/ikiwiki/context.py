@@ -29,6 +29,8 @@ class PageContext:
     as_of: _dt.date | None = None
     findings: list[Finding] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # per-page scratch space for directives that pair up ([[!when]]...[[!endwhen]])
+    state: dict = field(default_factory=dict)
 
     def error(self, line: int, message: str) -> None:
         self.findings.append(Finding(self.path, line, message))

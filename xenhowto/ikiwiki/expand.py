@@ -36,7 +36,7 @@ def _nested(text: str, line: int, ctx: PageContext) -> str:
     """Expand what a project directive produced (it may use wiki-native
     directives and wikilinks); its problems are reported at the directive's line."""
     inner = replace(ctx, findings=[])
-    out = expand(text, inner)
+    out = expand(text, inner, nested=True)
     ctx.findings.extend(replace(f, line=line) for f in inner.findings)
     ctx.meta.update(inner.meta)
     return out
@@ -47,7 +47,7 @@ def _link(link: WikiLink, ctx: PageContext) -> str:
     return link.raw if ctx.target != SITE else html
 
 
-def expand(text: str, ctx: PageContext) -> str:
+def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
     def one(token) -> str:
         if isinstance(token, Directive):
             out = _directive(token, ctx)
@@ -66,7 +66,39 @@ def expand(text: str, ctx: PageContext) -> str:
             return text[token.start : token.end]
         raise AssertionError(token)
 
-    return substitute(text, one)
+    out = _substitute_blocks(text, one) if ctx.target != SITE else substitute(text, one)
+    if not nested:
+        for module in directives.REGISTRY.values():
+            finish = getattr(module, "finish", None)
+            if finish:
+                finish(ctx)
+    return out
+
+
+def _substitute_blocks(text: str, replace_token) -> str:
+    """For the export: a project directive alone on its lines is replaced by
+    its block without extra blank lines, and one that produces nothing takes
+    its line with it, so the wiki source reads as if written by hand."""
+    out: list[str] = []
+    pos = 0
+    for token in scan(text):
+        replacement = replace_token(token)
+        start, end = token.start, token.end
+        alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+        if alone and replacement != text[start:end] and isinstance(token, Directive):
+            replacement = replacement.strip("\n")
+            if not replacement:
+                end = min(end + 1, len(text))
+            else:  # a block needs a blank line on each side to stay a block
+                if start >= 2 and text[start - 2] != "\n":
+                    replacement = "\n" + replacement
+                if end + 1 < len(text) and text[end + 1] != "\n":
+                    replacement += "\n"
+        out.append(text[pos:start])
+        out.append(replacement)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def code_warnings(text: str, ctx: PageContext) -> None:

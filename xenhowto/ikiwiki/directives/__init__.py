@@ -15,13 +15,23 @@ from types import ModuleType
 
 from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
 
-from . import meta, table, template, toc
+from . import endstep, endwhen, file, meta, output, shell, step, table, template, toc, when
 
 REGISTRY: dict[str, ModuleType] = {
+    # the NetBSD wiki's own (exported verbatim)
     "meta": meta,
     "table": table,
     "template": template,
     "toc": toc,
+    # typed examples (xenhowto.examples)
+    "file": file,
+    "output": output,
+    "shell": shell,
+    # guide structure (xenhowto.guide)
+    "step": step,
+    "endstep": endstep,
+    "when": when,
+    "endwhen": endwhen,
 }
 
 

@@ -1,0 +1,158 @@
+"""Typed examples: every example block of the page says what it is.
+
+- ``[[!shell host=dom0 content=\"\"\"...\"\"\"]]``: commands typed on the dom0 (or domU)
+- ``[[!file path=/etc/rc.conf content=\"\"\"...\"\"\"]]``: the contents of a file
+- ``[[!output of="xl list" content=\"\"\"...\"\"\"]]``: what a command prints
+
+Instead of ``content=`` an example may name a Jinja2 template from
+``xenhowto/snippets/templates/`` (``template=boot.cfg``); its other arguments
+are the template's variables, and in a tailored guide the reader's setup
+fills them.  Optional ``xen=``, ``toolstack=``, ``arch=`` say which setup an
+example is written for, so validators judge it by the right rules.
+
+This module holds the model and the rendering shared by the three directives,
+the checker and the guides; the directive modules are thin.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass, field
+
+import jinja2
+
+from xenhowto.ikiwiki.context import DirectiveError
+from xenhowto.ikiwiki.syntax import Directive
+
+KINDS = ("shell", "file", "output")
+HOSTS = ("dom0", "domU")
+CONTEXT_KEYS = ("xen", "toolstack", "arch")
+TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), "snippets", "templates")
+_PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    undefined=jinja2.StrictUndefined,  # a missing variable is an error, not an empty string
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,  # plain text snippets; values are validated before they get here
+)
+
+
+@dataclass
+class Example:
+    kind: str
+    content: str
+    line: int  # page line of the content's first line
+    path: str | None = None  # for files
+    host: str | None = None  # for shell
+    of: str | None = None  # for output: the command
+    template: str | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)  # xen / toolstack / arch
+
+    @property
+    def label(self) -> str:
+        if self.kind == "file":
+            return self.path or ""
+        if self.kind == "shell":
+            return f"on the {self.host}" if self.host else "shell"
+        return f"output of {self.of}" if self.of else "output"
+
+    def as_json(self) -> dict:
+        out = {"kind": self.kind, "content": self.content}
+        if self.path:
+            out["path"] = self.path
+        if self.host:
+            out["host"] = self.host
+        return out
+
+
+def template_names() -> list[str]:
+    return sorted(f[:-3] for f in os.listdir(TEMPLATES_DIR) if f.endswith(".j2"))
+
+
+def render_template(name: str, variables: dict) -> str:
+    try:
+        return _env.get_template(name + ".j2").render(**variables)
+    except jinja2.TemplateNotFound:
+        raise DirectiveError(f"template={name!r} is unknown; known: {', '.join(template_names())}") from None
+    except jinja2.UndefinedError as e:
+        raise DirectiveError(f"template {name}: {e.message}; pass it as an argument") from None
+
+
+def template_variables(name: str) -> set[str]:
+    from jinja2 import meta
+
+    source = _env.loader.get_source(_env, name + ".j2")[0]
+    return meta.find_undeclared_variables(_env.parse(source))
+
+
+def _content_line(d: Directive, content: str) -> int:
+    """Page line of the first line of a triple-quoted content= value."""
+    first = content.split("\n", 1)[0]
+    at = d.raw.find(first) if first else -1
+    return d.line + (d.raw.count("\n", 0, at) if at >= 0 else 0)
+
+
+def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Example:
+    """Build and check an example from its directive; ``overrides`` (a reader's
+    setup) replace a template's variables."""
+    allowed = {"content", "template", *CONTEXT_KEYS} | {"file": {"path"}, "shell": {"host"}, "output": {"of"}}[kind]
+    params = {k: v for k, v in d.params if k is not None}
+    if d.bare():
+        raise DirectiveError(f"{kind} argument {d.bare()[0]!r} has no key; write key=value")
+    template = params.get("template")
+    if "content" in params and template:
+        raise DirectiveError(f"{kind} takes content= or template=, not both")
+    if "content" not in params and not template:
+        raise DirectiveError(f'{kind} needs content="""...""" (or template=NAME)')
+    if not template:
+        unknown = sorted(set(params) - allowed)
+        if unknown:
+            raise DirectiveError(f"{kind} does not take {', '.join(unknown)}=; it takes {', '.join(sorted(allowed))}")
+    context = {k: params[k] for k in CONTEXT_KEYS if k in params}
+    ex = Example(kind=kind, content="", line=d.line, context=context)
+    if kind == "file":
+        ex.path = params.get("path")
+        if not ex.path or not _PATH_RE.match(ex.path):
+            raise DirectiveError(f"file needs path=/absolute/path (got {ex.path!r})")
+    if kind == "shell":
+        ex.host = params.get("host")
+        if ex.host not in HOSTS:
+            raise DirectiveError(f"shell needs host=dom0 or host=domU (got {ex.host!r})")
+    if kind == "output":
+        ex.of = params.get("of")
+    if template:
+        ex.template = template
+        ex.variables = {k: v for k, v in params.items() if k not in allowed or k in CONTEXT_KEYS}
+        ex.variables.pop("template", None)
+        values = dict(ex.variables, **(overrides or {}))
+        ex.content = render_template(template, values)
+    else:
+        raw = params["content"]
+        ex.content = raw if raw.endswith("\n") else raw + "\n"
+        ex.line = _content_line(d, raw)
+    if not ex.content.strip():
+        raise DirectiveError(f"{kind} example is empty")
+    return ex
+
+
+def as_indented_block(content: str) -> str:
+    """The plain 4-space indented block the wiki uses for examples."""
+    return "\n".join(("    " + line) if line.strip() else "" for line in content.rstrip("\n").split("\n"))
+
+
+def render_markdown(ex: Example, for_site: bool) -> str:
+    block = as_indented_block(ex.content)
+    if not for_site:
+        return f"\n\n{block}\n\n"
+    # The caption is a div, not a paragraph: the page's text stays what the wiki shows.
+    attrs = f'class="example example--{ex.kind}" data-kind="{ex.kind}"'
+    if ex.path:
+        attrs += f' data-path="{html.escape(ex.path)}"'
+    if ex.host:
+        attrs += f' data-host="{ex.host}"'
+    return f'\n\n<div {attrs}>{html.escape(ex.label)}</div>\n\n{block}\n\n'

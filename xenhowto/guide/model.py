@@ -1,0 +1,87 @@
+"""The setup model of data/setup.yaml: dimensions, choices, defaults,
+constraints and named setups, loaded once per data directory."""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+
+import yaml
+
+from xenhowto.findings import HowtoError
+from xenhowto.guide import conditions
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
+FREE_KINDS = ("size", "number", "name", "mac", "pci")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    kind: str
+    label: str
+    default: object
+    choices: tuple = ()
+    help: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    id: str
+    when: list
+    require: list
+    reason: str
+    fact: str
+
+
+@dataclass(frozen=True)
+class Named:
+    id: str
+    title: str
+    setup: dict
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class SetupModel:
+    dimensions: dict[str, Dimension]
+    constraints: tuple[Constraint, ...]
+    named: tuple[Named, ...] = field(default=())
+
+
+def data_dir() -> str:
+    return os.environ.get("HOWTO_DATA_DIR", DATA_DIR)
+
+
+@functools.lru_cache(maxsize=8)
+def load(directory: str | None = None) -> SetupModel:
+    path = os.path.join(directory or data_dir(), "setup.yaml")
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as e:
+        raise HowtoError(f"{path}: cannot read the setup model: {e}") from None
+    dims = {
+        name: Dimension(
+            name=name, kind=d["kind"], label=d.get("label", name), default=d.get("default"),
+            choices=tuple(str(c) for c in d.get("choices", ())), help=d.get("help", ""),
+            minimum=d.get("minimum"), maximum=d.get("maximum"),
+        )
+        for name, d in raw["dimensions"].items()
+    }
+    cons = tuple(
+        Constraint(id=c["id"], when=conditions.parse(c.get("when", "")) if c.get("when") else None,
+                   require=conditions.parse(c["require"]), reason=c["reason"], fact=c["fact"])
+        for c in raw.get("constraints", ())
+    )
+    named = tuple(Named(id=n["id"], title=n["title"], setup={k: str(v) if not isinstance(v, bool) else v
+                                                             for k, v in (n.get("setup") or {}).items()},
+                        as_of=n.get("as_of"))
+                  for n in raw.get("named", ()))
+    return SetupModel(dims, cons, named)

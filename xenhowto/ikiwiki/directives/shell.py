@@ -1,0 +1,14 @@
+"""[[!shell ...]]: a typed example block (see xenhowto.examples).  On the site a
+captioned code block; in the export the plain indented block the wiki has."""
+from __future__ import annotations
+
+from xenhowto import examples
+from xenhowto.ikiwiki.context import SITE, PageContext
+from xenhowto.ikiwiki.syntax import Directive
+
+WIKI_NATIVE = False
+
+
+def render(d: Directive, ctx: PageContext) -> str:
+    ex = examples.from_directive("shell", d)
+    return examples.render_markdown(ex, for_site=ctx.target == SITE)
