@@ -1,0 +1,190 @@
+"""A reader's setup: the values they give (flags or an answers file), checked
+and completed.
+
+- Values a reader types (domU name, MAC, sizes, PCI address) are validated
+  here, before they can reach a shell snippet or a web page.
+- ``--xen`` takes a version (4.6) or a package (xenkernel46) known to pkgsrc by
+  the as-of date.
+- Unset choices take the recommendation at the as-of date when it fits the
+  reader's own choices, else the first choice that does.
+- A setup that breaks a constraint is refused with the constraint's sentence
+  and the fact it rests on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from xenhowto.findings import HowtoError
+from xenhowto.guide import conditions, constraints, model
+
+
+class SetupError(HowtoError):
+    """The reader's setup is impossible or a value is unsafe: a usage error (exit 2)."""
+
+
+_PATTERNS = {
+    # becomes a file name (/usr/pkg/etc/xen/NAME) and a shell word: no / ; space or quote
+    "name": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+             "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"),
+    "mac": (re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$"), "write six hex pairs, e.g. aa:00:00:d1:00:09"),
+    "size": (re.compile(r"^[1-9][0-9]{0,6}[MG]$"), "write a size in megabytes or gigabytes, e.g. 256M or 2G"),
+    "number": (re.compile(r"^[1-9][0-9]{0,8}$"), "write a whole number"),
+    "pci": (re.compile(r"^$|^(?:0000:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$"),
+            "write BUS:DEV.FN in hex, e.g. 00:0a.0"),
+}
+_TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off", "")
+
+
+@dataclass
+class Setup:
+    values: dict[str, object]
+    package: str  # xenkernelNN
+    tools: str  # xentoolsNN
+    as_of: dt.date
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return dict(self.values, package=self.package, tools=self.tools, as_of=self.as_of.isoformat())
+
+
+def _flag(dim: model.Dimension) -> str:
+    return dim.flag
+
+
+def _typed(dim: model.Dimension, raw) -> object:
+    """Check one typed value; returns it normalized."""
+    if dim.kind == "flag":
+        if isinstance(raw, bool):
+            return raw
+        s = str(raw).strip().lower()
+        if s in _TRUE or s in _FALSE:
+            return s in _TRUE
+        raise SetupError(f"{_flag(dim)} {raw!r}: write yes or no")
+    value = str(raw).strip()
+    if dim.kind in _PATTERNS:
+        pattern, advice = _PATTERNS[dim.kind]
+        if not pattern.match(value):
+            raise SetupError(f"{_flag(dim)} {value!r} is not accepted: {advice}")
+        if dim.kind == "mac":
+            value = value.lower()
+            if int(value[:2], 16) & 1:
+                raise SetupError(f"{_flag(dim)} {value} is a multicast address; the first byte must be even")
+        if dim.kind == "number":
+            n = int(value)
+            if (dim.minimum is not None and n < dim.minimum) or (dim.maximum is not None and n > dim.maximum):
+                raise SetupError(f"{_flag(dim)} {value} must be between {dim.minimum} and {dim.maximum}")
+        if dim.kind == "pci" and value.startswith("0000:"):
+            value = value[5:]
+        return value.lower() if dim.kind == "pci" else value
+    if dim.kind == "choice" and value not in dim.choices:
+        raise SetupError(f"{_flag(dim)} {value!r} is not a choice; choose one of {', '.join(dim.choices)}")
+    return value
+
+
+def _xen(raw: str, view) -> tuple[str, object]:
+    """--xen 4.6 or --xen xenkernel46 -> (version, package) known by the as-of date."""
+    known = [p for p in view.facts.packages if p.added.earliest <= view.as_of]
+    value = str(raw).strip()
+    for p in known:
+        if value in (p.name, p.xen):
+            return p.xen, p
+    listing = ", ".join(f"{p.xen} ({p.name})" for p in sorted(known, key=lambda p: p.key))
+    raise SetupError(f"--xen {value!r} is not a Xen package pkgsrc had by {view.as_of}; known: {listing}")
+
+
+def _netbsd(raw: str, view) -> str:
+    value = str(raw).strip().removeprefix("netbsd-")
+    names = [b.name for b in view.branches()] + ["current"]
+    if value not in names:
+        raise SetupError(f"--netbsd {value!r} is not a NetBSD branch known by {view.as_of}; choose one of {', '.join(names)}")
+    return value
+
+
+def _violated(values: dict, cons: model.Constraint) -> bool:
+    if cons.when is not None and not conditions.evaluate(cons.when, values):
+        return False
+    return not conditions.evaluate(cons.require, values)
+
+
+def _applies(values: dict, cons: model.Constraint) -> bool:
+    needed = conditions.names(cons.require) | (conditions.names(cons.when) if cons.when else set())
+    return needed <= values.keys()
+
+
+def constraint_message(cons: model.Constraint) -> str:
+    return f"{cons.reason} (constraint {cons.id}; it rests on: {cons.fact})"
+
+
+def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupModel | None = None) -> Setup:
+    """The complete setup for the given values, or SetupError."""
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.recommend import recommend
+    from xenhowto.facts.view import View
+
+    m = setup_model or model.load()
+    view = View(facts or load_facts(), as_of)
+    rec = recommend(view)
+    rules = constraints.all_constraints(m, view)
+    unknown = sorted(set(given) - set(m.dimensions))
+    if unknown:
+        raise SetupError(f"unknown setup option(s): {', '.join(unknown)}; known: {', '.join(sorted(m.dimensions))}")
+
+    values: dict[str, object] = {}
+    package = None
+    for name, raw in given.items():
+        if raw is None:
+            continue
+        dim = m.dimensions[name]
+        if name == "xen":
+            values["xen"], package = _xen(raw, view)
+        elif name == "netbsd":
+            values["netbsd"] = _netbsd(raw, view)
+        else:
+            values[name] = _typed(dim, raw)
+
+    # Constraints among the reader's own choices: the reader must change something.
+    for cons in rules:
+        if _applies(values, cons) and _violated(values, cons):
+            raise SetupError(f"impossible setup: {constraint_message(cons)}")
+
+    def candidates(name: str, dim: model.Dimension) -> list:
+        if name == "xen":
+            known = [p for p in view.facts.packages if p.added.earliest <= as_of]
+            preferred = [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
+            in_pkgsrc = [p.xen for p in sorted(view.packages(), key=lambda p: p.key, reverse=True)]
+            rest = [p.xen for p in sorted(known, key=lambda p: p.key, reverse=True)]
+            return list(dict.fromkeys(preferred + in_pkgsrc + rest))
+        if name == "netbsd":
+            newest = [rec.netbsd_branch] if rec.netbsd_branch else []
+            return list(dict.fromkeys(newest + [b.name for b in reversed(view.branches())] + ["current"]))
+        default = dim.default
+        if default == "recommended":
+            default = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch}.get(name)
+        if dim.kind == "choice":
+            return list(dict.fromkeys(([default] if default else []) + list(dim.choices)))
+        return [default if dim.kind != "flag" else bool(default)]
+
+    for name, dim in m.dimensions.items():
+        if name in values:
+            continue
+        for candidate in candidates(name, dim):
+            trial = dict(values, **{name: candidate})
+            if not any(_applies(trial, c) and _violated(trial, c) for c in rules):
+                values[name] = candidate
+                break
+        else:
+            trial = dict(values, **{name: candidates(name, dim)[0]})
+            blocking = [c for c in rules if _applies(trial, c) and _violated(trial, c)]
+            reason = constraint_message(blocking[0]) if blocking else "no choice fits"
+            raise SetupError(f"no {dim.label} fits the other choices: {reason}")
+
+    if package is None:
+        package = next(p for p in view.facts.packages if p.xen == values["xen"])
+    notes = []
+    if not view.in_pkgsrc(package):
+        notes.append(f"{package.name} is not in pkgsrc as of {as_of}; you need an older pkgsrc branch that has it.")
+    if values.get("bootloader") == "grub":
+        notes.append("Booting Xen with grub is historic: NetBSD's own /boot loads Xen (boot.cfg).")
+    return Setup(values=values, package=package.name, tools=package.tools, as_of=as_of, notes=notes)
