@@ -64,3 +64,11 @@ def on_page_markdown(markdown: str, page, config, files):
     if title and "title" not in page.meta:
         page.meta["title"] = title
     return markdown
+
+
+def on_serve(server, config, builder):
+    """mkdocs serve: rebuild when the dated facts in data/ change."""
+    data_dir = os.path.join(os.path.dirname(os.path.abspath(config.config_file_path)), "data")
+    if os.path.isdir(data_dir):
+        server.watch(data_dir)
+    return server

@@ -30,6 +30,20 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_versions(args) -> int:
+    from xenhowto.facts import load_facts, report
+
+    facts = load_facts(args.data_dir)
+    if args.diff:
+        first, second = (asof.parse(d, "--diff") for d in args.diff)
+        out = (report.diff_json if args.format == "json" else report.diff_markdown)(facts, first, second)
+    else:
+        when = asof.resolve(args.as_of)
+        out = (report.to_json if args.format == "json" else report.to_markdown)(facts, when)
+    sys.stdout.write(out)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="howto",
@@ -56,6 +70,18 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, metavar="DIR", help="e.g. a wikisrc checkout")
     e.add_argument("--force", action="store_true", help="overwrite files changed since the last export")
     e.set_defaults(func=cmd_export)
+
+    v = sub.add_parser("versions", help="the Xen package table and the recommendation as of a date, from data/",
+                       description="Print the Xen packages in pkgsrc, their upstream status and the HOWTO's "
+                       "recommendation as of a date, computed from data/*.yaml; or, with --diff, which facts and "
+                       "recommendations differ between two dates.  Exits 1 with file:line messages when the data "
+                       "is invalid.")
+    v.add_argument("--as-of", metavar="YYYY-MM-DD", help="date the facts are taken at (default: "
+                   "HOWTO_AS_OF, SOURCE_DATE_EPOCH, or today)")
+    v.add_argument("--format", choices=("md", "json"), default="md", help="output format (default: %(default)s)")
+    v.add_argument("--diff", nargs=2, metavar=("DATE1", "DATE2"), help="list what differs between two dates")
+    v.add_argument("--data-dir", metavar="DIR", help="the data directory (default: data/ of the checkout)")
+    v.set_defaults(func=cmd_versions)
     return p
 
 

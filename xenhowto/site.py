@@ -13,6 +13,16 @@ from xenhowto.findings import HowtoError
 from xenhowto.project import load
 
 
+def check_data(data_dir: str) -> None:
+    """Fail before MkDocs runs when data/ has problems, with file:line findings."""
+    from xenhowto.facts import check_data as findings_of
+
+    findings = findings_of(data_dir)
+    if findings:
+        raise HowtoError(f"the data in {os.path.relpath(data_dir)} has {len(findings)} problem(s); "
+                         "nothing was built", findings)
+
+
 def build_env(as_of: str | None) -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if as_of:
@@ -23,6 +33,7 @@ def build_env(as_of: str | None) -> dict[str, str]:
 def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: str | None = None,
           quiet: bool = False) -> str:
     project = load(config_file)
+    check_data(os.path.join(project.root, "data"))
     target = os.path.abspath(site_dir or project.site_dir)
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)

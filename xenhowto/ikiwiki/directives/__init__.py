@@ -16,6 +16,15 @@ from types import ModuleType
 from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
 
 from . import endstep, endwhen, file, meta, output, shell, step, table, template, toc, when
+from . import (  # dated facts (xenhowto.facts)
+    netbsd_branches,
+    xen_daemons,
+    xen_not_in_pkgsrc,
+    xen_packages,
+    xen_recommendation,
+    xen_toolstacks,
+    xen_versions_table,
+)
 
 REGISTRY: dict[str, ModuleType] = {
     # the NetBSD wiki's own (exported verbatim)
@@ -32,6 +41,14 @@ REGISTRY: dict[str, ModuleType] = {
     "endstep": endstep,
     "when": when,
     "endwhen": endwhen,
+    # dated facts (xenhowto.facts, data/*.yaml)
+    "netbsd_branches": netbsd_branches,
+    "xen_daemons": xen_daemons,
+    "xen_not_in_pkgsrc": xen_not_in_pkgsrc,
+    "xen_packages": xen_packages,
+    "xen_recommendation": xen_recommendation,
+    "xen_toolstacks": xen_toolstacks,
+    "xen_versions_table": xen_versions_table,
 }
 
 

@@ -1,0 +1,78 @@
+"""Dated facts about Xen, pkgsrc and NetBSD (data/*.yaml) and what the HOWTO
+computes from them.  One module per job:
+
+- ``load``: read the YAML files, keeping the line of every key;
+- ``schema``: validate each file against data/schema/*.schema.json;
+- ``model``: the facts as Python objects; ``crosscheck``: checks across files;
+- ``view``: what was known on an as-of date; ``recommend``: the one rule;
+- ``prose``: the HOWTO's paragraphs and table; ``report``: ``howto versions``;
+- ``staleness``: hand-written "as of YYYY-MM" that is getting old.
+
+``load_facts(data_dir)`` returns the facts or raises ``HowtoError`` carrying
+every finding (file:line and a sentence), never a traceback.
+"""
+from __future__ import annotations
+
+import os
+
+from xenhowto.findings import Finding, HowtoError
+from xenhowto.facts import crosscheck, load, model, schema
+
+_CACHE: dict = {}
+
+
+def _stamp(data_dir: str) -> tuple:
+    """Changes whenever a data or schema file changes (mkdocs serve reloads)."""
+    out = []
+    for sub in (data_dir, os.path.join(data_dir, "schema")):
+        try:
+            names = sorted(os.listdir(sub))
+        except OSError:
+            continue
+        for n in names:
+            try:
+                st = os.stat(os.path.join(sub, n))
+            except OSError:
+                continue
+            out.append((sub, n, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _load(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
+    files, findings = load.read_all(data_dir)
+    for stem, f in files.items():
+        if f.data is None:
+            continue
+        sch, problems = schema.load_schema(data_dir, stem)
+        findings += problems
+        if sch is not None:
+            findings += schema.validate(f, sch)
+    if findings:
+        return None, sorted(set(findings))
+    facts, findings = model.build(files)
+    if facts is None:
+        return None, sorted(set(findings))
+    findings = crosscheck.check(facts)
+    return (None if findings else facts), findings
+
+
+def check_data(data_dir: str | None = None) -> list[Finding]:
+    """Every problem of the data files (empty when they are fine)."""
+    return load_with_findings(data_dir)[1]
+
+
+def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:
+    data_dir = data_dir or load.default_data_dir()
+    key = (os.path.abspath(data_dir), _stamp(data_dir))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _load(data_dir)
+    return _CACHE[key]
+
+
+def load_facts(data_dir: str | None = None) -> model.Facts:
+    facts, findings = load_with_findings(data_dir)
+    if facts is None:
+        raise HowtoError(f"the data in {load.shown_path(data_dir or load.default_data_dir())} has "
+                         f"{len(findings)} problem(s); fix them first", findings)
+    return facts
