@@ -11,9 +11,11 @@ import logging
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
+from markdown.extensions.def_list import DefListExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from xenhowto.ikiwiki import discount
 from xenhowto.ikiwiki.context import SITE, PageContext
 from xenhowto.ikiwiki.directives import toc
 from xenhowto.ikiwiki.expand import expand
@@ -119,8 +121,19 @@ class IkiwikiExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
-        # After normalize_whitespace (30), before raw HTML is stashed (20).
-        md.preprocessors.register(IkiwikiPreprocessor(md, self), "ikiwiki", 25)
+        # After normalize_whitespace (30), before raw HTML is stashed (20),
+        # and before fenced code (25): ikiwiki expands the page before Discount
+        # sees any of it, code blocks included.
+        md.preprocessors.register(IkiwikiPreprocessor(md, self), "ikiwiki", 29)
+        # Then Discount's reading of the expanded text (see discount.py), with
+        # the Discount features ikiwiki's mdwn plugin turns on: Markdown Extra
+        # footnotes (mdwn_footnotes defaults to 1) and definition lists
+        # (MKD_DLEXTRA), both as Python-Markdown's own extensions.
+        discount.register(md)
+        if "footnote" not in md.inlinePatterns:
+            discount.DiscountFootnoteExtension().extendMarkdown(md)
+        if "deflist" not in md.parser.blockprocessors:
+            DefListExtension().extendMarkdown(md)
         if "toc" not in md.treeprocessors:
             from markdown.extensions.toc import TocExtension
 
