@@ -49,6 +49,7 @@ class Example:
     path: str | None = None  # for files
     host: str | None = None  # for shell
     of: str | None = None  # for output: the command
+    action: str = "create"  # for files: create (the whole file) or append (lines to add)
     template: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
     context: dict[str, str] = field(default_factory=dict)  # xen / toolstack / arch
@@ -56,7 +57,7 @@ class Example:
     @property
     def label(self) -> str:
         if self.kind == "file":
-            return self.path or ""
+            return f"add to {self.path}" if self.action == "append" else (self.path or "")
         if self.kind == "shell":
             return f"on the {self.host}" if self.host else "shell"
         return f"output of {self.of}" if self.of else "output"
@@ -65,6 +66,7 @@ class Example:
         out = {"kind": self.kind, "content": self.content}
         if self.path:
             out["path"] = self.path
+            out["action"] = self.action
         if self.host:
             out["host"] = self.host
         return out
@@ -76,11 +78,25 @@ def template_names() -> list[str]:
 
 def render_template(name: str, variables: dict) -> str:
     try:
-        return _env.get_template(name + ".j2").render(**variables)
+        out = _env.get_template(name + ".j2").render(**variables)
+        return out if out.endswith("\n") else out + "\n"
     except jinja2.TemplateNotFound:
         raise DirectiveError(f"template={name!r} is unknown; known: {', '.join(template_names())}") from None
     except jinja2.UndefinedError as e:
-        raise DirectiveError(f"template {name}: {e.message}; pass it as an argument") from None
+        from xenhowto.snippets.variables import DEPENDS
+
+        missing = re.search(r"'(\w+)' is undefined", e.message or "")
+        var = missing.group(1) if missing else None
+        needs = ", ".join(f"{d}=" for d in DEPENDS.get(var, (var,))) if var else "its variables"
+        raise DirectiveError(f"template {name} needs {needs} (for {var})") from None
+
+
+def render_for_setup(name: str, values: dict) -> str:
+    """A template filled from setup values and what data/ derives from them."""
+    from xenhowto.facts import load_facts
+    from xenhowto.snippets.variables import derive
+
+    return render_template(name, derive(values, load_facts()))
 
 
 def template_variables(name: str) -> set[str]:
@@ -100,7 +116,7 @@ def _content_line(d: Directive, content: str) -> int:
 def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Example:
     """Build and check an example from its directive; ``overrides`` (a reader's
     setup) replace a template's variables."""
-    allowed = {"content", "template", *CONTEXT_KEYS} | {"file": {"path"}, "shell": {"host"}, "output": {"of"}}[kind]
+    allowed = {"content", "template", *CONTEXT_KEYS} | {"file": {"path", "action"}, "shell": {"host"}, "output": {"of"}}[kind]
     params = {k: v for k, v in d.params if k is not None}
     if d.bare():
         raise DirectiveError(f"{kind} argument {d.bare()[0]!r} has no key; write key=value")
@@ -119,6 +135,9 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Ex
         ex.path = params.get("path")
         if not ex.path or not _PATH_RE.match(ex.path):
             raise DirectiveError(f"file needs path=/absolute/path (got {ex.path!r})")
+        ex.action = params.get("action", "create")
+        if ex.action not in ("create", "append"):
+            raise DirectiveError(f"file action={ex.action!r} must be create or append")
     if kind == "shell":
         ex.host = params.get("host")
         if ex.host not in HOSTS:
@@ -129,8 +148,7 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Ex
         ex.template = template
         ex.variables = {k: v for k, v in params.items() if k not in allowed or k in CONTEXT_KEYS}
         ex.variables.pop("template", None)
-        values = dict(ex.variables, **(overrides or {}))
-        ex.content = render_template(template, values)
+        ex.content = render_for_setup(template, dict(ex.variables, **(overrides or {})))
     else:
         raw = params["content"]
         ex.content = raw if raw.endswith("\n") else raw + "\n"

@@ -13,6 +13,7 @@ class DirectiveError(Exception):
 
 SITE = "site"  # rendering for the MkDocs site: everything becomes HTML/markdown
 WIKI = "wiki"  # exporting for the NetBSD wiki: wiki-native syntax is kept verbatim
+GUIDE = "guide"  # a tailored guide: like the site, but links are absolute markdown links
 
 
 @dataclass

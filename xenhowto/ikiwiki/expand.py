@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from xenhowto.ikiwiki import directives, wikilinks
-from xenhowto.ikiwiki.context import SITE, DirectiveError, PageContext
+from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
 
 
@@ -21,13 +21,13 @@ def _directive(d: Directive, ctx: PageContext) -> str:
     module = directives.REGISTRY.get(d.name)
     if module is None:
         ctx.error(d.line, f"unknown directive [[!{d.name}]]; known directives: {directives.known_names()}")
-        return d.raw if ctx.target != SITE else ""
+        return d.raw if ctx.target == WIKI else ""
     try:
         out = module.render(d, ctx)
     except DirectiveError as e:
         ctx.error(d.line, f"[[!{d.name}]]: {e}")
-        return d.raw if ctx.target != SITE else ""
-    if ctx.target != SITE and module.WIKI_NATIVE:
+        return d.raw if ctx.target == WIKI else ""
+    if ctx.target == WIKI and module.WIKI_NATIVE:
         return d.raw
     return out
 
@@ -43,8 +43,8 @@ def _nested(text: str, line: int, ctx: PageContext) -> str:
 
 
 def _link(link: WikiLink, ctx: PageContext) -> str:
-    html = wikilinks.render(link, ctx)
-    return link.raw if ctx.target != SITE else html
+    rendered = wikilinks.render(link, ctx)
+    return link.raw if ctx.target == WIKI else rendered
 
 
 def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
@@ -56,7 +56,7 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
             return _link(token, ctx)
         if isinstance(token, Escaped):
             # the wiki needs the backslash to keep showing the brackets
-            return token.literal if ctx.target == SITE else "\\" + token.literal
+            return "\\" + token.literal if ctx.target == WIKI else token.literal
         if isinstance(token, Unclosed):
             ctx.error(
                 token.line,
@@ -66,7 +66,7 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
             return text[token.start : token.end]
         raise AssertionError(token)
 
-    out = _substitute_blocks(text, one) if ctx.target != SITE else substitute(text, one)
+    out = substitute(text, one) if ctx.target == SITE else _substitute_blocks(text, one)
     if not nested:
         for module in directives.REGISTRY.values():
             finish = getattr(module, "finish", None)

@@ -16,7 +16,9 @@ from typing import Iterator, Union
 from xenhowto.findings import line_of
 
 # One parameter: optional key=, then a triple-quoted, quoted, triple-single-quoted,
-# heredoc or bare value.
+# heredoc or bare value.  The bare value is possessive (++): ikiwiki's pattern
+# lets one long word split into many parameters, which backtracks exponentially
+# on an unclosed directive; a word never needs splitting to reach ]].
 _PARAM = r"""
     (?:[-.\w]+=)?
     (?:
@@ -24,7 +26,7 @@ _PARAM = r"""
       | "[^"]*?"
       | '''.*?'''
       | <<(?P<heredoc>[a-zA-Z]+)\n(?:.*?)\n(?P=heredoc)
-      | [^"\s\]]+
+      | [^"\s\]]++
     )
     \s*
 """

@@ -8,7 +8,7 @@ import html
 import re
 from urllib.parse import quote
 
-from xenhowto.ikiwiki.context import PageContext
+from xenhowto.ikiwiki.context import GUIDE, PageContext
 from xenhowto.ikiwiki.syntax import WikiLink
 
 _URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://|^mailto:", re.I)
@@ -71,6 +71,15 @@ def resolve(link: WikiLink, ctx: PageContext) -> str | None:
     return None
 
 
+def absolute(href: str, link: WikiLink, ctx: PageContext) -> str:
+    """For a guide read on its own: every page of the site is also a wiki page."""
+    if _URL_RE.match(href):
+        return href
+    name = bestlink(ctx.page, linkpage(link.target.strip()), ctx.site_pages) or ctx.page
+    anchor = f"#{link.anchor}" if link.anchor else ""
+    return ctx.wiki_url.rstrip("/") + "/" + quote(name) + "/" + anchor
+
+
 def link_text(link: WikiLink) -> str:
     if link.text is not None:
         return pagetitle(link.text)
@@ -87,4 +96,6 @@ def render(link: WikiLink, ctx: PageContext) -> str:
             "fix the name, or add the wiki page to known_wiki_pages in mkdocs.yml",
         )
         return html.escape(link_text(link))
+    if ctx.target == GUIDE:
+        return f"[{link_text(link)}]({absolute(href, link, ctx)})"
     return f'<a href="{html.escape(href)}">{html.escape(link_text(link), quote=False)}</a>'
