@@ -82,9 +82,11 @@ def test_fixture_exercises_the_tricky_constructs(fixture_outlines):
     kinds = {b.kind for b in theirs.blocks}
     texts = [b.text for b in theirs.blocks]
     assert {"ul>li>ul>li", "ul>li>ul>li>ul>li", "ol>li>code", "blockquote>ul>li>ul>li", "dl>dt", "dl>dd",
-            "table>th", "table>td", "code", "h1", "h2", "h3", "hr"} <= kinds
+            "table>th", "table>td", "code", "h1", "h2", "h3", "h4", "hr"} <= kinds
+    assert Block("h4", "Trailing blanks keep these hashes ##") in theirs.blocks
+    assert Block("h2", "Setext right under it") in theirs.blocks
     assert Block("ol>li>code", " # pkg_add xenkernel413 xentools413\n") in theirs.blocks
-    assert any("⟨sup⟩10⟨/sup⟩" in t and "⟨del⟩text⟨/del⟩" in t for t in texts)
+    assert any("⟨sup⟩10⟨/sup⟩" in t and "⟨del⟩text⟨/del⟩" in t and "xen⟨em⟩ and xend⟨/em⟩" in t for t in texts)
     assert any("http://www.netbsd.org/ stays text" in t for t in texts)
     targets = {lk.target for lk in theirs.links}
     assert {"wiki:guide/inst", "wiki:guide/lvm", "wiki:ports/xen#grub", "wiki:parity/other",
