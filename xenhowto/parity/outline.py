@@ -27,6 +27,7 @@ Only the stdlib ``html.parser``: both inputs are well-formed generated HTML.
 from __future__ import annotations
 
 import difflib
+import os.path
 import posixpath
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -121,8 +122,8 @@ class _Extractor(HTMLParser):
         return tag == "article" and "md-content__inner" in (attrs.get("class") or "").split()
 
     def _path(self, tag: str) -> str:
+        """The block's kind: the lists, quotes and tables it sits in, and its tag."""
         containers = [t for t, _ in self.stack if t in _CONTAINERS or t == "li"]
-        # a list item's own <p> is its text, not a block of its own (tight/loose)
         return ">".join(containers + [tag])
 
     # -- parser callbacks --------------------------------------------------
@@ -216,6 +217,8 @@ class _Extractor(HTMLParser):
             return None
         if tag == "pre":
             return self._collector("code", raw=True)
+        # a list item's own <p> is its text, not a block of its own: tight or
+        # loose (<li>a</li> or <li><p>a</p></li>) is spacing, not content
         if tag == "p" and self.stack and self.stack[-1][0] == "li" and top is not None:
             top.parts.append("\n\n")  # a paragraph of the list item
             return None
@@ -320,7 +323,11 @@ def _pair(ours: Block, theirs: Block) -> str:
         return f"{ours.kind} differs:\n    " + "\n    ".join(list(lines)[:20])
     if ours.kind != theirs.kind:
         return f"ours {ours}\n    ikiwiki {theirs}"
-    return f"{ours.kind}: ours {_show(ours.text)}\n    ikiwiki {_show(theirs.text)}"
+    # long paragraphs: show both from a little before where they part
+    same = len(os.path.commonprefix([ours.text, theirs.text]))
+    cut = max(0, same - 60)
+    lead = "..." if cut else ""
+    return f"{ours.kind}: ours {_show(lead + ours.text[cut:])}\n    ikiwiki {_show(lead + theirs.text[cut:])}"
 
 
 def _diff_seq(what: str, ours: list, theirs: list, context) -> list[str]:
