@@ -57,6 +57,9 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config, files):
+    if isinstance(page.file, MdwnFile):
+        # ikiwiki has no "Key: value" header: MkDocs must not eat a first line like "Warning: ..."
+        markdown, page.meta = page.file.content_string, {}
     ext = config.mdx_configs[EXT]
     ext["page"] = page_name(page.file.src_uri)
     ext["path"] = os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri

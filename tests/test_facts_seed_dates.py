@@ -102,11 +102,12 @@ def test_1115_daemons():
     assert "The Xen 3.1 and 3.3 packages use xm." in text
     assert "Xen 4.1 and higher packages use xl." in text
     assert "For xm (Xen 3.1 and 3.3), enable xend and xenbackendd" in text
-    assert "        xend=YES\n        xenbackendd=YES\n" in raw
-    assert "        xencommons=YES\n" in raw
+    # the blocks are typed rc.conf examples ([[!file path=/etc/rc.conf ...]])
+    assert 'path=/etc/rc.conf action=append toolstack=xm xen=3.3 content="""\nxend=YES\nxenbackendd=YES\n"""' in raw
+    assert 'toolstack=xl xen=4.6 content="""\nxencommons=YES\n"""' in raw
     assert "Trying to boot 4.x without xencommons=YES will result in a hang" in text
     # 1.115 no longer supports xm with 4.x: no "xencommons=YES / xend=YES" block
-    assert "xencommons=YES\n        xend=YES" not in raw
+    assert "xencommons=YES\nxend=YES" not in raw
 
 
 def test_1115_netbsd():
@@ -181,7 +182,7 @@ def test_174_xm_xl_and_daemons():
     # "For 3.3 (and thus xm) ... xend=YES xenbackendd=YES"; "For 4.1 (and thus xm) ...
     # xencommons=YES xend=YES"; "For 4.2 with xl (preferred), add to rc.conf: xencommons=YES"
     assert "enable xend and xenbackendd" in d
-    assert "xencommons=YES\n        xend=YES" in raw
+    assert "xencommons=YES\nxend=YES" in raw
     assert "For xl (Xen 4.2)" in d
     # "Do NOT enable xend if you plan on using xl as it will cause problems."
     assert "Do not enable xend with xl" in d and "cause problems" in d

@@ -68,3 +68,10 @@ def test_howto_build_failure_keeps_the_previous_site(project):
     assert "previous site is unchanged" in bad.stderr and "Traceback" not in bad.stderr
     assert (project.root / "site/ports/xen/howto/index.html").read_bytes() == before
     assert not [p for p in os.listdir(project.root) if p.startswith(".site.")]
+
+
+def test_a_first_line_that_looks_like_metadata_stays_text(project):
+    # MkDocs reads "Key: value" lines at the top as metadata; ikiwiki does not.
+    project.write(PAGE, "Warning: this page is about Xen.\n\nMore text.\n")
+    html = (project.build() / "ports/xen/howto/index.html").read_text()
+    assert "Warning: this page is about Xen." in html

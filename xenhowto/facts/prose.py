@@ -262,7 +262,17 @@ def _rcd_groups(view: View, pkgs: list[Package]) -> list[tuple[str, list[Package
 
 # Configuring Xen: the daemons ------------------------------------------------
 
-def daemons(view: View) -> str:
+def rc_conf_example(toolstack: str, xen: str, enable: list[str]) -> str:
+    """A typed example (xenhowto.examples) of the rc.conf lines, so the block is
+    validated and a tailored guide can take it as a snippet."""
+    lines = "\n".join(f"{d}=YES" for d in enable)
+    return f'[[!file path=/etc/rc.conf action=append toolstack={toolstack} xen={xen} content="""\n{lines}\n"""]]'
+
+
+def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
+    """The Configuring Xen advice.  ``part``: intro (which program the packages
+    use), advice (the daemons to enable, per toolstack) or all; ``toolstack``
+    limits the advice to xm or xl, for a [[!when]] region of a guide."""
     rec = recommend(view)
     pkgs = view.packages()
     parts = ["The daemons which should be run vary with Xen version and with whether one is using xm or xl."]
@@ -285,8 +295,12 @@ def daemons(view: View) -> str:
                 "the rc.d scripts provided by pkgsrc do not support this, and thus this HOWTO does not support it either."
             )
         parts[0] += "  " + "  ".join(sentences)
-    out = [parts[0]]
+    out = [parts[0]] if part in ("all", "intro") else []
+    if part == "intro":
+        return paragraphs(out)
     for ts in view.facts.toolstacks.values():
+        if toolstack and ts.name != toolstack:
+            continue
         for rng in ts.daemons:
             members = [
                 p for p in pkgs
@@ -300,7 +314,7 @@ def daemons(view: View) -> str:
             if rec.packages and not any(p in rec.packages for p in members):
                 s += f" (but note that you should be using {join(rec.names, 'or')})"
             out.append(s + ":")
-            out.append(code([f"{d}=YES" for d in rng.enable]))
+            out.append(rc_conf_example(ts.name, members[-1].xen, rng.enable))
             extra = [n.value for n in view.notes(ts.notes)]
             xend_exists = any("xm" in view.toolstacks_for(p.xen) for p in pkgs)
             for never in ts.never:

@@ -69,4 +69,5 @@ def render(d: Directive, ctx: PageContext) -> str:
     extra = sorted(values.keys() - known)
     if extra:
         raise DirectiveError(f"template {name} does not use {', '.join(e + '=' for e in extra)}")
-    return fill(body, values).rstrip("\n")
+    # ikiwiki keeps the template's final newline ("xl(1)\n." shows as "xl(1) .")
+    return fill(body, values)
