@@ -5,6 +5,8 @@ are quoted from those revisions (and from shared/reference/FACTS.md), not
 copied from the code's output."""
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 
 import pytest
@@ -96,18 +98,32 @@ def test_1115_xm_xl():
     assert "rc.d scripts provided by the xentools packages" in text
 
 
+def as_wiki(text: str, day=None) -> str:
+    """The typed examples of generated text as the wiki shows them."""
+    from xenhowto.ikiwiki.context import WIKI, PageContext
+    from xenhowto.ikiwiki.expand import expand
+
+    ctx = PageContext(path="t.mdwn", page="t", target=WIKI, as_of=dt.date.fromisoformat(day or R115))
+    out = expand(text, ctx)
+    assert not ctx.findings, ctx.findings
+    return out
+
+
 def test_1115_daemons():
     raw = prose.daemons(view(R115))
     text = flat(raw)
     assert "The Xen 3.1 and 3.3 packages use xm." in text
     assert "Xen 4.1 and higher packages use xl." in text
     assert "For xm (Xen 3.1 and 3.3), enable xend and xenbackendd" in text
-    # the blocks are typed rc.conf examples ([[!file path=/etc/rc.conf ...]])
-    assert 'path=/etc/rc.conf action=append toolstack=xm xen=3.3 content="""\nxend=YES\nxenbackendd=YES\n"""' in raw
-    assert 'toolstack=xl xen=4.6 content="""\nxencommons=YES\n"""' in raw
+    # the blocks are typed rc.conf examples rendered from data/toolstacks.yaml
+    assert "[[!file path=/etc/rc.conf action=append template=rc.conf toolstack=xm xen=3.3]]" in raw
+    assert "[[!file path=/etc/rc.conf action=append template=rc.conf toolstack=xl xen=4.6]]" in raw
+    exported = as_wiki(raw)
+    assert "    xend=YES\n    xenbackendd=YES\n" in exported
+    assert "    xencommons=YES\n" in exported
     assert "Trying to boot 4.x without xencommons=YES will result in a hang" in text
     # 1.115 no longer supports xm with 4.x: no "xencommons=YES / xend=YES" block
-    assert "xencommons=YES\nxend=YES" not in raw
+    assert "xencommons=YES\n    xend=YES" not in exported
 
 
 def test_1115_netbsd():
@@ -182,7 +198,7 @@ def test_174_xm_xl_and_daemons():
     # "For 3.3 (and thus xm) ... xend=YES xenbackendd=YES"; "For 4.1 (and thus xm) ...
     # xencommons=YES xend=YES"; "For 4.2 with xl (preferred), add to rc.conf: xencommons=YES"
     assert "enable xend and xenbackendd" in d
-    assert "xencommons=YES\nxend=YES" in raw
+    assert "    xencommons=YES\n    xend=YES" in as_wiki(raw, R74)
     assert "For xl (Xen 4.2)" in d
     # "Do NOT enable xend if you plan on using xl as it will cause problems."
     assert "Do not enable xend with xl" in d and "cause problems" in d

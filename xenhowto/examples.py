@@ -27,6 +27,8 @@ from xenhowto.ikiwiki.syntax import Directive
 
 KINDS = ("shell", "file", "output")
 HOSTS = ("dom0", "domU")
+# create: the whole file; append: lines to add; edit: lines to change in it
+ACTIONS = ("create", "append", "edit")
 CONTEXT_KEYS = ("xen", "toolstack", "arch")
 TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), "snippets", "templates")
 _PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
@@ -57,7 +59,9 @@ class Example:
     @property
     def label(self) -> str:
         if self.kind == "file":
-            return f"add to {self.path}" if self.action == "append" else (self.path or "")
+            where = f" in the domU" if self.host == "domU" else ""
+            verb = {"append": "add to ", "edit": "change in "}.get(self.action, "")
+            return f"{verb}{self.path}{where}"
         if self.kind == "shell":
             return f"on the {self.host}" if self.host else "shell"
         return f"output of {self.of}" if self.of else "output"
@@ -116,7 +120,7 @@ def _content_line(d: Directive, content: str) -> int:
 def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Example:
     """Build and check an example from its directive; ``overrides`` (a reader's
     setup) replace a template's variables."""
-    allowed = {"content", "template", *CONTEXT_KEYS} | {"file": {"path", "action"}, "shell": {"host"}, "output": {"of"}}[kind]
+    allowed = {"content", "template", *CONTEXT_KEYS} | {"file": {"path", "action", "host"}, "shell": {"host"}, "output": {"of"}}[kind]
     params = {k: v for k, v in d.params if k is not None}
     if d.bare():
         raise DirectiveError(f"{kind} argument {d.bare()[0]!r} has no key; write key=value")
@@ -136,8 +140,14 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Ex
         if not ex.path or not _PATH_RE.match(ex.path):
             raise DirectiveError(f"file needs path=/absolute/path (got {ex.path!r})")
         ex.action = params.get("action", "create")
-        if ex.action not in ("create", "append"):
-            raise DirectiveError(f"file action={ex.action!r} must be create or append")
+        if ex.action not in ACTIONS:
+            raise DirectiveError(f"file action={ex.action!r} must be one of {', '.join(ACTIONS)}")
+        # /usr/pkg/etc/xen/<name>: filled from the example's arguments or the reader's setup
+        known = dict(params, **(overrides or {}))
+        ex.path = re.sub(r"<(\w+)>", lambda m: str(known.get(m.group(1), m.group(0))), ex.path)
+        if params.get("host") not in (None, *HOSTS):
+            raise DirectiveError(f"file host={params.get('host')!r} must be dom0 or domU")
+        ex.host = params.get("host") if params.get("host") == "domU" else None
     if kind == "shell":
         ex.host = params.get("host")
         if ex.host not in HOSTS:
@@ -167,10 +177,11 @@ def render_markdown(ex: Example, for_site: bool) -> str:
     block = as_indented_block(ex.content)
     if not for_site:
         return f"\n\n{block}\n\n"
-    # The caption is a div, not a paragraph: the page's text stays what the wiki shows.
-    attrs = f'class="example example--{ex.kind}" data-kind="{ex.kind}"'
+    # The caption is an attribute that the site's CSS shows (docs/stylesheets/howto.css),
+    # not text: the page's text stays exactly what the wiki shows.
+    attrs = f'class="example example--{ex.kind}" data-kind="{ex.kind}" data-label="{html.escape(ex.label)}"'
     if ex.path:
         attrs += f' data-path="{html.escape(ex.path)}"'
     if ex.host:
         attrs += f' data-host="{ex.host}"'
-    return f'\n\n<div {attrs}>{html.escape(ex.label)}</div>\n\n{block}\n\n'
+    return f"\n\n<div {attrs}></div>\n\n{block}\n\n"

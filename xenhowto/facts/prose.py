@@ -265,8 +265,8 @@ def _rcd_groups(view: View, pkgs: list[Package]) -> list[tuple[str, list[Package
 def rc_conf_example(toolstack: str, xen: str, enable: list[str]) -> str:
     """A typed example (xenhowto.examples) of the rc.conf lines, so the block is
     validated and a tailored guide can take it as a snippet."""
-    lines = "\n".join(f"{d}=YES" for d in enable)
-    return f'[[!file path=/etc/rc.conf action=append toolstack={toolstack} xen={xen} content="""\n{lines}\n"""]]'
+    del enable  # the template reads the daemons from data/toolstacks.yaml itself
+    return f"[[!file path=/etc/rc.conf action=append template=rc.conf toolstack={toolstack} xen={xen}]]"
 
 
 def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
@@ -275,6 +275,8 @@ def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
     limits the advice to xm or xl, for a [[!when]] region of a guide."""
     rec = recommend(view)
     pkgs = view.packages()
+    if toolstack:  # a guide region: also the packages pkgsrc had once (old setups keep their advice)
+        pkgs = sorted((p for p in view.facts.packages if p.added.earliest <= view.as_of), key=lambda p: p.key)
     parts = ["The daemons which should be run vary with Xen version and with whether one is using xm or xl."]
     groups = _rcd_groups(view, pkgs)
     if groups:

@@ -15,7 +15,7 @@ from types import ModuleType
 
 from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
 
-from . import endstep, endwhen, file, meta, output, shell, step, table, template, toc, when
+from . import endstep, endwhen, file, meta, netbsd_xen_kernels, output, shell, step, table, template, toc, when
 from . import (  # dated facts (xenhowto.facts)
     netbsd_branches,
     xen_daemons,
@@ -36,6 +36,7 @@ REGISTRY: dict[str, ModuleType] = {
     "file": file,
     "output": output,
     "shell": shell,
+    "netbsd_xen_kernels": netbsd_xen_kernels,
     # guide structure (xenhowto.guide)
     "step": step,
     "endstep": endstep,
