@@ -12,6 +12,7 @@ import logging
 import os
 
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from xenhowto import asof
 from xenhowto.ikiwiki.directives.meta import title_of
@@ -75,3 +76,13 @@ def on_serve(server, config, builder):
     if os.path.isdir(data_dir):
         server.watch(data_dir)
     return server
+
+
+def on_page_content(html: str, page, config, files):
+    # Material shows only the first <h1>'s children in its sidebar, taking that
+    # <h1> for the page title; wiki pages have several top-level sections.
+    if page.toc and len(page.toc.items) > 1 and page.toc.items[0].level == 1:
+        root = AnchorLink(page.title or "", page.toc.items[0].id, 0)
+        root.children = list(page.toc.items)
+        page.toc = TableOfContents([root])
+    return html
