@@ -134,6 +134,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--parser", choices=("auto", "libxlutil", "python"), default="auto",
                    help="xl syntax by libxlutil or by the pure-Python parser (default: libxlutil when installed)")
     c.set_defaults(func=cmd_check_config)
+
+    from xenhowto.guide.cli import add_parser as add_guide
+
+    add_guide(sub, common)
     return p
 
 
