@@ -204,6 +204,7 @@ def test_guide_shape_errors_are_failures_not_tracebacks(results):
     odd = [f.message for f in results["odd shapes"].failures if f.title == "Odd"]
     assert any("not a shell, file or output snippet" in m for m in odd)
     assert any("prepend" in m for m in odd)
+    assert any("not create, append or edit" in m for m in odd)
 
 
 def test_domu_shell_is_noted_not_run(results):

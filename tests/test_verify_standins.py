@@ -63,6 +63,13 @@ def test_rootpath_resolves_against_the_root(tmp_path):
     rootpath.write(str(root), "/etc/rc.conf", "a=1")
     rootpath.write(str(root), "/etc/rc.conf", "b=2\n", append=True)
     assert (root / "etc" / "rc.conf").read_text() == "a=1\nb=2\n"
+    rootpath.edit(str(root), "/etc/rc.conf", "b=3\n")
+    assert (root / "etc" / "rc.conf").read_text() == "a=1\nb=3\n"
+    with pytest.raises(rootpath.PathError, match="no line c="):
+        rootpath.edit(str(root), "/etc/rc.conf", "c=1\n")
+    rootpath.write(str(root), "/boot.cfg", "menu=Xen:load /a;multiboot /xen.gz\n")
+    rootpath.edit(str(root), "/boot.cfg", "menu=Xen:load /a;multiboot /xen.gz dom0_max_vcpus=1\n")
+    assert (root / "boot.cfg").read_text().endswith("dom0_max_vcpus=1\n")
 
 
 def _root_with(tmp_path, files: dict) -> str:

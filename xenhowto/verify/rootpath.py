@@ -9,6 +9,11 @@ or a relative symlink that climbs above the root is refused.  The final file
 is opened with O_NOFOLLOW and its directory checked to lie under the root.
 Parent directories are not created: a reader's editor cannot save
 /usr/pkg/etc/xen/foo before a package made /usr/pkg/etc/xen.
+
+Besides create and append, ``edit`` changes lines that are already there:
+each line of the snippet replaces the file's line with the same key (a
+boot.cfg ``menu=Label:`` entry, an ``name=`` assignment); a line whose key
+the file does not have is an error, as there is nothing to edit.
 """
 from __future__ import annotations
 
@@ -82,4 +87,40 @@ def write(root: str, path: str, content: str, append: bool = False) -> str:
         os.write(fd, data)
     finally:
         os.close(fd)
+    return host
+
+
+def line_key(line: str) -> str | None:
+    """What identifies a line for ``edit``: "menu=Xen:" for a boot.cfg entry, "name=" for name=value."""
+    stripped = line.strip()
+    name, eq, rest = stripped.partition("=")
+    if not eq or not name or " " in name:
+        return None
+    if name == "menu":
+        label, colon, _ = rest.partition(":")
+        return f"menu={label}:" if colon else None
+    return name + "="
+
+
+def edit(root: str, path: str, content: str) -> str:
+    """Replace the lines of ``path`` that have the keys of ``content``'s lines; returns the host path."""
+    host = resolve(root, path)
+    try:
+        with open(host, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        raise PathError(f"cannot edit {path}: it does not exist at this step") from None
+    except OSError as e:
+        raise PathError(f"cannot edit {path}: {e.strerror}") from None
+    for new in content.splitlines():
+        if not new.strip():
+            continue
+        key = line_key(new)
+        if key is None:
+            raise PathError(f"cannot edit {path}: {new!r} has no key (menu=Label: or name=) to find its line")
+        matches = [i for i, old in enumerate(lines) if line_key(old) == key]
+        if not matches:
+            raise PathError(f"cannot edit {path}: no line {key}... to change (add it first)")
+        lines[matches[-1]] = new
+    write(root, path, "\n".join(lines) + "\n")
     return host

@@ -4,7 +4,8 @@
 ({"setup": {...}, "steps": [{"title", "text", "snippets": [...]}]}) and
 returns a VerifyResult: ok, the failures (each naming the step by number and
 title, and why), notes (what could not be checked) and the stand-ins' ledger.
-File snippets are written into the root from outside (create or append);
+File snippets are written into the root from outside (create, append, or
+edit: replace the lines with the same keys);
 dom0 shell snippets run in the sandbox with ``sh -e``; domU shell and output
 snippets are not run.  ``verify_many`` shares one Sandbox (bwrap check,
 stand-ins, one base tree per architecture) across setups, so the cost per
@@ -173,11 +174,14 @@ def _snippet(sandbox: Sandbox, run: Run, col: _Collector, n: int, k: int, snip, 
         return
     if kind == "file":
         path, action = snip.get("path"), snip.get("action", "create")
-        if action not in ("create", "append"):
-            col.fail(n, f"file snippet {k} ({path}): action {action!r} is neither create nor append")
+        if action not in ("create", "append", "edit"):
+            col.fail(n, f"file snippet {k} ({path}): action {action!r} is not create, append or edit")
             return
         try:
-            rootpath.write(run.root, path, content, append=(action == "append"))
+            if action == "edit":
+                rootpath.edit(run.root, path, content)
+            else:
+                rootpath.write(run.root, path, content, append=(action == "append"))
         except rootpath.PathError as e:
             col.fail(n, f"file snippet {k}: {e}")
             return
