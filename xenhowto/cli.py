@@ -3,6 +3,7 @@ caller of the package.  Exit status: 0 ok, 1 findings or failure, 2 usage."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from xenhowto import asof
@@ -83,6 +84,29 @@ def cmd_check_config(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    from xenhowto import reporting
+    from xenhowto.checking.run import run
+    from xenhowto.project import load
+
+    for path in args.paths:
+        if not os.path.exists(path):
+            print(f"howto check: {path}: no such file or directory", file=sys.stderr)
+            return 2
+    report = run(load(args.config), args.paths or None, asof.resolve(args.as_of), args.window_months,
+                 guides=not args.no_guides)
+    text = reporting.render(args.format, report.findings, len(report.checked), report.checked)
+    if args.output:
+        from xenhowto import atomic
+
+        atomic.write_text(args.output, text)
+        print(reporting.summary(report.findings, len(report.checked)))
+    else:
+        sys.stdout.write(text)
+    failing = report.errors + (len(report.findings) - report.errors if args.strict else 0)
+    return 1 if failing else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="howto",
@@ -134,6 +158,21 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--parser", choices=("auto", "libxlutil", "python"), default="auto",
                    help="xl syntax by libxlutil or by the pure-Python parser (default: libxlutil when installed)")
     c.set_defaults(func=cmd_check_config)
+
+    k = sub.add_parser("check", help="check data, every page's examples, the named guides and stale \"as of\"",
+                       description="Check the data schemas, every example of every page (or of the given .mdwn "
+                       "files or directories, e.g. a wikisrc checkout), every named guide, and hand-written "
+                       "\"as of\" dates older than the window.  Exit 0 clean, 1 errors (or warnings with "
+                       "--strict), 2 usage error.")
+    common(k)
+    k.add_argument("paths", nargs="*", metavar="PATH", help=".mdwn files or directories (default: the project)")
+    k.add_argument("--format", choices=("text", "json", "github", "junit"), default="text")
+    k.add_argument("-o", "--output", metavar="FILE", help="write the report here (e.g. junit XML for CI)")
+    k.add_argument("--window-months", type=int, default=12, metavar="N",
+                   help="report \"as of\" dates older than N months (default: %(default)s)")
+    k.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    k.add_argument("--no-guides", action="store_true", help="skip the named guides")
+    k.set_defaults(func=cmd_check)
 
     from xenhowto.guide.cli import add_parser as add_guide
 

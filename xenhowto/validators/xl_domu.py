@@ -103,7 +103,7 @@ def validate_xl_domu(text: str, path: str, first_line: int = 1, **options) -> li
     config = xlcfg_grammar.parse(text)
     check_keys(config, version, at, broken_keys)
     check_values(config, at)
-    check_guest_type(config, version, at)
+    check_guest_type(config, version, at, bool(options.get("fragment")))
     for setting in _all(config, "disk"):
         check_disks(setting, at, "xl")
     for setting in _all(config, "vif"):
@@ -218,14 +218,15 @@ def guest_type(config, version) -> str:
     return "pv"
 
 
-def check_guest_type(config, version, at) -> None:
+def check_guest_type(config, version, at, fragment: bool = False) -> None:
     t = config.get("type")
     if t is not None and isinstance(t.value, str) and t.value not in TYPES and version >= xen_keys.TYPE_FIRST:
         at(t.line, f"type must be \"pv\", \"pvh\" or \"hvm\", not \"{t.value}\"")
         return
     kind = guest_type(config, version)
     kernel = config.get("kernel")
-    if kind in ("pv", "pvh") and kernel is None and config.get("bootloader") is None \
+    # a fragment (lines to change in a config) need not be a whole config
+    if not fragment and kind in ("pv", "pvh") and kernel is None and config.get("bootloader") is None \
             and not (kind == "pvh" and config.get("firmware") is not None):
         line = (t or config.get("builder") or (config.settings[0] if config.settings else None))
         at(line.key_line if line else 1,
