@@ -79,6 +79,7 @@ class Package:
     rcd_toolstack: list[Observation] = field(default_factory=list)
     notes: list[Observation] = field(default_factory=list)
     xen_where: Where | None = None
+    kernel_dir: str = ""  # where the package installs xen.gz (pkgsrc: /usr/pkg/xenNN-kernel)
 
     @property
     def key(self) -> tuple[int, ...]:
@@ -247,6 +248,7 @@ def build(files: dict[str, DataFile]) -> tuple[Facts | None, list[Finding]]:
             rcd_toolstack=b.observations(p_.get("rcd_toolstack"), "toolstack", *p, "rcd_toolstack"),
             notes=b.observations(p_.get("notes"), "text", *p, "notes"),
             xen_where=b.where(*p, "xen"),
+            kernel_dir=p_.get("kernel_dir") or "/usr/pkg/" + p_["name"].replace("xenkernel", "xen") + "-kernel",
         )
         packages.append(pkg)
     findings += b.findings

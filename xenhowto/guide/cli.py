@@ -40,6 +40,9 @@ def add_parser(sub, common) -> None:
     g.add_argument("--verify", action="store_true",
                    help="execute the guide's steps in a sandboxed stand-in dom0; exit 1 if they do not hang together")
     g.add_argument("--list", action="store_true", help="list every dimension, choice, default and constraint")
+    g.add_argument("--verify-all", action="store_true",
+                   help="generate every valid setup's guide and verify each distinct one (exit 1 on any failure)")
+    g.add_argument("--sample", type=int, metavar="N", help="with --verify-all: verify a fixed random sample of N guides")
     g.set_defaults(func=run)
 
 
@@ -115,6 +118,12 @@ def run(args) -> int:
         if args.list:
             text = listing("json" if args.format == "json" else "text", when)
             return _emit(text, args.output)
+        if args.verify_all:
+            from xenhowto.guide.every import verify_all
+
+            summary = verify_all(load(args.config), when, sample=args.sample)
+            print(summary.text())
+            return 1 if summary.failed else 0
         guide = guide_for(load(args.config), given_values(args), when)
     except (SetupError, UsageError) as e:
         print(f"howto guide: {e}", file=sys.stderr)

@@ -23,17 +23,20 @@ def derived(view) -> list[model.Constraint]:
             continue
         fact = f"{p.where.path}:{p.where.line} ({p.name} archs; {p.archs_source})"
         dom0 = [v for v, kinds in DOM0.items() if set(kinds) & set(p.dom0_archs)]
-        out.append(model.Constraint(
-            id=f"dom0-arch-{p.name}", when=conditions.parse(f"xen == {p.xen}"),
-            require=conditions.parse(f"dom0_arch in [{', '.join(dom0)}]") if dom0 else conditions.parse("dom0_arch == none"),
-            reason=f"Xen {p.xen} ({p.name}) runs with a dom0 kernel for {_archs(p.dom0_archs)}.",
-            fact=fact))
         domu = [v for v, kinds in DOMU.items() if set(kinds) & set(p.domu_archs)] + ["linux", "solaris"]
-        out.append(model.Constraint(
-            id=f"domu-arch-{p.name}", when=conditions.parse(f"xen == {p.xen}"),
-            require=conditions.parse(f"domu in [{', '.join(domu)}]"),
-            reason=f"Xen {p.xen} ({p.name}) runs NetBSD domUs for {_archs(p.domu_archs)}.",
-            fact=fact))
+        # a package that allows every choice constrains nothing
+        if len(dom0) < len(DOM0):
+            out.append(model.Constraint(
+                id=f"dom0-arch-{p.name}", when=conditions.parse(f"xen == {p.xen}"),
+                require=conditions.parse(f"dom0_arch in [{', '.join(dom0)}]") if dom0 else conditions.parse("dom0_arch == none"),
+                reason=f"Xen {p.xen} ({p.name}) runs with a dom0 kernel for {_archs(p.dom0_archs)}.",
+                fact=fact))
+        if len(domu) < len(DOMU) + 2:
+            out.append(model.Constraint(
+                id=f"domu-arch-{p.name}", when=conditions.parse(f"xen == {p.xen}"),
+                require=conditions.parse(f"domu in [{', '.join(domu)}]"),
+                reason=f"Xen {p.xen} ({p.name}) runs NetBSD domUs for {_archs(p.domu_archs)}.",
+                fact=fact))
     return out
 
 

@@ -53,6 +53,11 @@ class SetupModel:
     dimensions: dict[str, Dimension]
     constraints: tuple[Constraint, ...]
     named: tuple[Named, ...] = field(default=())
+    # (condition, note): choices whose instructions the HOWTO does not complete yet
+    incomplete: tuple[tuple[list, str], ...] = field(default=())
+
+    def incomplete_notes(self, values: dict) -> list[str]:
+        return [note for cond, note in self.incomplete if conditions.evaluate(cond, values)]
 
 
 def data_dir() -> str:
@@ -84,4 +89,5 @@ def load(directory: str | None = None) -> SetupModel:
                                                              for k, v in (n.get("setup") or {}).items()},
                         as_of=n.get("as_of"))
                   for n in raw.get("named", ()))
-    return SetupModel(dims, cons, named)
+    incomplete = tuple((conditions.parse(i["when"]), i["note"]) for i in raw.get("incomplete", ()))
+    return SetupModel(dims, cons, named, incomplete)

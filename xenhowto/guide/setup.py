@@ -108,13 +108,35 @@ def _violated(values: dict, cons: model.Constraint) -> bool:
     return not conditions.evaluate(cons.require, values)
 
 
-def _applies(values: dict, cons: model.Constraint) -> bool:
-    needed = conditions.names(cons.require) | (conditions.names(cons.when) if cons.when else set())
-    return needed <= values.keys()
+def _broken(values: dict, rules, only: str | None = None) -> model.Constraint | None:
+    """The first rule whose dimensions are all set and that ``values`` break;
+    with ``only``, just the rules that read that dimension."""
+    for cons, needed in rules:
+        if (only is None or only in needed) and needed <= values.keys() and _violated(values, cons):
+            return cons
+    return None
 
 
 def constraint_message(cons: model.Constraint) -> str:
     return f"{cons.reason} (constraint {cons.id}; it rests on: {cons.fact})"
+
+
+_PER_DATE: dict = {}
+
+
+def _per_date(facts, as_of: dt.date, m: model.SetupModel):
+    """The view, recommendation and rules at a date: the same for every setup."""
+    from xenhowto.facts.recommend import recommend
+    from xenhowto.facts.view import View
+
+    key = (id(facts), as_of, id(m))
+    if key not in _PER_DATE:
+        view = View(facts, as_of)
+        _PER_DATE.clear()  # one date at a time is what callers use; keep memory flat
+        rules = [(c, conditions.names(c.require) | (conditions.names(c.when) if c.when else set()))
+                 for c in constraints.all_constraints(m, view)]
+        _PER_DATE[key] = (view, recommend(view), rules)
+    return _PER_DATE[key]
 
 
 def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupModel | None = None) -> Setup:
@@ -124,9 +146,7 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
     from xenhowto.facts.view import View
 
     m = setup_model or model.load()
-    view = View(facts or load_facts(), as_of)
-    rec = recommend(view)
-    rules = constraints.all_constraints(m, view)
+    view, rec, rules = _per_date(facts or load_facts(), as_of, m)
     unknown = sorted(set(given) - set(m.dimensions))
     if unknown:
         raise SetupError(f"unknown setup option(s): {', '.join(unknown)}; known: {', '.join(sorted(m.dimensions))}")
@@ -145,9 +165,9 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
             values[name] = _typed(dim, raw)
 
     # Constraints among the reader's own choices: the reader must change something.
-    for cons in rules:
-        if _applies(values, cons) and _violated(values, cons):
-            raise SetupError(f"impossible setup: {constraint_message(cons)}")
+    cons = _broken(values, rules)
+    if cons is not None:
+        raise SetupError(f"impossible setup: {constraint_message(cons)}")
 
     def candidates(name: str, dim: model.Dimension) -> list:
         if name == "xen":
@@ -171,13 +191,12 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
             continue
         for candidate in candidates(name, dim):
             trial = dict(values, **{name: candidate})
-            if not any(_applies(trial, c) and _violated(trial, c) for c in rules):
+            if _broken(trial, rules, only=name) is None:
                 values[name] = candidate
                 break
         else:
-            trial = dict(values, **{name: candidates(name, dim)[0]})
-            blocking = [c for c in rules if _applies(trial, c) and _violated(trial, c)]
-            reason = constraint_message(blocking[0]) if blocking else "no choice fits"
+            blocking = _broken(dict(values, **{name: candidates(name, dim)[0]}), rules, only=name)
+            reason = constraint_message(blocking) if blocking else "no choice fits"
             raise SetupError(f"no {dim.label} fits the other choices: {reason}")
 
     if package is None:
@@ -185,6 +204,5 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
     notes = []
     if not view.in_pkgsrc(package):
         notes.append(f"{package.name} is not in pkgsrc as of {as_of}; you need an older pkgsrc branch that has it.")
-    if values.get("bootloader") == "grub":
-        notes.append("Booting Xen with grub is historic: NetBSD's own /boot loads Xen (boot.cfg).")
+    notes += m.incomplete_notes(values)
     return Setup(values=values, package=package.name, tools=package.tools, as_of=as_of, notes=notes)

@@ -48,7 +48,7 @@ def derive(values: dict, facts, view=None) -> dict:
         pkg = next((p for p in facts.packages if p.xen == xen), None)
         if pkg:
             out["package"], out["tools"] = pkg.name, pkg.tools
-            out["xen_kernel_dir"] = "/usr/pkg/" + pkg.name.replace("xenkernel", "xen") + "-kernel"
+            out["xen_kernel_dir"] = pkg.kernel_dir
     if "dom0_arch" in values:
         k = _kernel(facts, "dom0", _dom0_arch_kind(values))
         out["dom0_kernel"] = f"netbsd-{k.name}.gz"

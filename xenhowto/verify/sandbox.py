@@ -229,16 +229,20 @@ class Sandbox:
         for d in ("bin", "sbin", "usr/bin", "usr/lib", "usr/lib64", "usr/sbin", "usr/libexec", "usr/share",
                   "usr/mdec", "etc/rc.d", "etc/defaults", "dev", "proc", "tmp", "kern", "var/db", "var/log",
                   "var/run", "var/tmp", "root", "home", "mnt", STANDINS_DIR + "/bin",
-                  STANDINS_DIR + "/py/standins", self.prefix, f"usr/obj/releasedir/{arch}/binary/kernel"):
+                  STANDINS_DIR + "/py/standins", self.prefix, "usr/obj/releasedir/i386/binary/kernel",
+                  "usr/obj/releasedir/amd64/binary/kernel"):
             os.makedirs(j(d), exist_ok=True)
         os.symlink("usr/lib", j("lib"))
         os.symlink("usr/lib64", j("lib64"))
         # Kernels and boot blocks.
         _write(j("/netbsd"), world.marker(f"NetBSD/{arch} GENERIC kernel", kind="netbsd-kernel", arch=arch,
                                           config="GENERIC", role="generic", pae="no"))
-        for name, fields in world.release_kernels(arch).items():
-            _write(j(f"/usr/obj/releasedir/{arch}/binary/kernel/{name}"),
-                   world.marker(fields.pop("what"), **fields))
+        # Both architectures' releases: a reader with i386 domUs on an amd64
+        # dom0 takes their kernels from the i386 release.
+        for rel_arch in ("i386", "amd64"):
+            for name, fields in world.release_kernels(rel_arch).items():
+                _write(j(f"/usr/obj/releasedir/{rel_arch}/binary/kernel/{name}"),
+                       world.marker(fields.pop("what"), **fields))
         boot = world.marker(f"NetBSD/x86 secondary bootstrap (/boot) for {arch}", kind="boot", arch=arch)
         _write(j("/boot"), boot)
         _write(j("/usr/mdec/boot"), boot)

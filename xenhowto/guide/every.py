@@ -1,0 +1,152 @@
+"""Every valid setup at an as-of date, and `howto guide --verify-all`.
+
+Only the dimensions that change a guide's steps (those named in the page's
+conditions or read by its snippet templates) are enumerated; the others keep
+their default, since they change only the guide's header.  Constraints prune
+the search as soon as their dimensions are set.  Setups whose steps come out
+the same share one verification.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sys
+from dataclasses import dataclass, field
+
+from xenhowto import examples
+from xenhowto.guide import compose, conditions, constraints, model
+from xenhowto.guide.build import page_context, steps
+from xenhowto.guide.setup import SetupError, resolve
+from xenhowto.project import Project
+from xenhowto.snippets.variables import DEPENDS, SLOTS
+
+SAMPLE_PCI = "00:0a.0"
+
+
+def relevant_dimensions(project: Project, as_of: dt.date) -> list[str]:
+    names: set[str] = set()
+    for step in steps(project, as_of):
+        if step.when:
+            names |= conditions.names(step.when)
+        for piece in step.pieces:
+            if piece.when:
+                names |= conditions.names(piece.when)
+            if piece.directive is not None and piece.directive.get("template"):
+                for var in examples.template_variables(piece.directive.get("template")):
+                    names |= set(DEPENDS.get(var, (var,)))
+    dims = model.load().dimensions
+    return [n for n in dims if n in names and n not in SLOTS or n == "pci"]
+
+
+def _choices(name: str, dim: model.Dimension, view) -> list:
+    if name == "xen":
+        return [p.xen for p in sorted(view.facts.packages, key=lambda p: p.key) if p.added.earliest <= view.as_of]
+    if dim.kind == "flag":
+        return [False, True]
+    if name == "pci":
+        return ["", SAMPLE_PCI]
+    return list(dim.choices)
+
+
+def valid_setups(project: Project, as_of: dt.date) -> list[dict]:
+    """The reader's values for every valid combination of the relevant dimensions."""
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.view import View
+
+    m = model.load()
+    view = View(load_facts(), as_of)
+    rules = constraints.all_constraints(m, view)
+    names = relevant_dimensions(project, as_of)
+    if "serial_port" in names:  # only read when console == serial
+        names.remove("serial_port")
+    out: list[dict] = []
+
+    def ok(values: dict) -> bool:
+        for c in rules:
+            needed = conditions.names(c.require) | (conditions.names(c.when) if c.when else set())
+            if needed <= values.keys() and (c.when is None or conditions.evaluate(c.when, values)) \
+                    and not conditions.evaluate(c.require, values):
+                return False
+        return True
+
+    def walk(i: int, values: dict) -> None:
+        if i == len(names):
+            ports = m.dimensions["serial_port"].choices if values.get("console") == "serial" else [None]
+            for port in ports:
+                out.append(dict(values, serial_port=port) if port else dict(values))
+            return
+        name = names[i]
+        for choice in _choices(name, m.dimensions[name], view):
+            trial = dict(values, **{name: choice})
+            if ok(trial):
+                walk(i + 1, trial)
+
+    walk(0, {})
+    return out
+
+
+@dataclass
+class Summary:
+    setups: int = 0
+    distinct: int = 0
+    verified: int = 0
+    incomplete: int = 0
+    failed: list = field(default_factory=list)  # (setup, failure text)
+    by_step: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        lines = [f"{self.setups} valid setup(s), {self.distinct} distinct guide(s): "
+                 f"{self.verified} verified, {len(self.failed)} failed, "
+                 f"{self.incomplete} left out (the HOWTO's instructions for them are incomplete)"]
+        for title, count in sorted(self.by_step.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {count} guide(s) fail at: {title}")
+        for setup, failure in self.failed[:20]:
+            lines.append(f"  {json.dumps(setup, sort_keys=True)}: {failure}")
+        return "\n".join(lines)
+
+
+def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed: int = 0,
+               progress: bool | None = None) -> Summary:
+    from xenhowto.verify import Sandbox, verify
+
+    from xenhowto.facts import load_facts
+
+    m = model.load()
+    facts = load_facts()
+    ctx = page_context(project, as_of)
+    page_steps = steps(project, as_of)
+    summary = Summary()
+    groups: dict[str, tuple[dict, dict]] = {}
+    for given in valid_setups(project, as_of):
+        try:
+            setup = resolve(given, as_of, facts)
+        except SetupError:
+            continue
+        summary.setups += 1
+        if m.incomplete_notes(setup.values):
+            summary.incomplete += 1
+            continue
+        guide = compose.compose(setup, page_steps, ctx)
+        doc = json.loads(compose.to_json(guide))
+        key = json.dumps(doc["steps"], sort_keys=True)
+        groups.setdefault(key, (given, doc))
+    chosen = list(groups.values())
+    summary.distinct = len(chosen)
+    if sample is not None and sample < len(chosen):
+        chosen = random.Random(seed).sample(chosen, sample)
+    show = sys.stderr.isatty() if progress is None else progress
+    sandbox = Sandbox()
+    for i, (given, doc) in enumerate(chosen, 1):
+        if show:
+            print(f"\rverifying guide {i}/{len(chosen)}", end="", file=sys.stderr, flush=True)
+        result = verify(doc, sandbox=sandbox)
+        if result.ok:
+            summary.verified += 1
+            continue
+        first = result.failures[0]
+        summary.failed.append((given, str(first)))
+        summary.by_step[first.title] = summary.by_step.get(first.title, 0) + 1
+    if show:
+        print(file=sys.stderr)
+    return summary
