@@ -20,6 +20,12 @@ class MiniProject:
         shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
         shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "docs" / "templates", root / "docs" / "templates")
+        # the site's own pages and assets (not wiki pages): hooks expect them
+        for extra in ("stylesheets", "javascripts"):
+            if (ROOT / "docs" / extra).is_dir():
+                shutil.copytree(ROOT / "docs" / extra, root / "docs" / extra)
+        if (ROOT / "docs" / "guide-builder.md").exists():
+            shutil.copy(ROOT / "docs" / "guide-builder.md", root / "docs" / "guide-builder.md")
         if (ROOT / "data").is_dir():
             shutil.copytree(ROOT / "data", root / "data")
         self.pages: list[str] = []

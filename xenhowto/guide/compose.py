@@ -75,6 +75,8 @@ def _setup_lines(guide: Guide) -> list[str]:
     for name, dim in dims.items():
         if name == "xen" or v.get(name) in (None, ""):
             continue
+        if name.startswith("serial_") and v.get("console") != "serial":
+            continue  # only read with a serial console
         value = ("yes" if v[name] else "no") if dim.kind == "flag" else v[name]
         lines.append(f"- {dim.label}: {value}")
     return lines

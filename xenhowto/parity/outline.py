@@ -179,8 +179,11 @@ class _Extractor(HTMLParser):
     # -- helpers -----------------------------------------------------------
     def _decoration(self, tag: str, attrs: dict) -> bool:
         # Material/toc's permalink: <a class="headerlink" href="#id">¶</a> after
-        # each heading; a theme decoration, not text of the page.
-        return tag == "a" and "headerlink" in attrs.get("class", "").split()
+        # each heading; a theme decoration, not text of the page.  And what the
+        # site adds around a wiki page (class="site-only": links to the site's
+        # own guides, which the wiki does not have) is not part of the page.
+        classes = attrs.get("class", "").split()
+        return (tag == "a" and "headerlink" in classes) or "site-only" in classes
 
     def _void(self, tag: str, attrs: dict) -> None:
         if self.skip:
