@@ -33,8 +33,20 @@ CONTEXT_KEYS = ("xen", "toolstack", "arch")
 TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), "snippets", "templates")
 _PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
 
+def _bytecode_cache():
+    """Compiled templates kept on disk: a cold `howto guide` need not recompile them."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "xenhowto", "jinja")
+    try:
+        os.makedirs(path, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(path)
+    except OSError:
+        return None
+
+
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    bytecode_cache=_bytecode_cache(),
     undefined=jinja2.StrictUndefined,  # a missing variable is an error, not an empty string
     keep_trailing_newline=True,
     trim_blocks=True,

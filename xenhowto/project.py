@@ -28,7 +28,7 @@ class Project:
 def load(config_file: str = "mkdocs.yml") -> Project:
     try:
         with open(config_file, encoding="utf-8") as f:
-            cfg = yaml.safe_load(f) or {}
+            cfg = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except FileNotFoundError:
         raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f") from None
     except yaml.YAMLError as e:

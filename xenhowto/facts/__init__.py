@@ -13,7 +13,9 @@ every finding (file:line and a sentence), never a traceback.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 
 from xenhowto.findings import Finding, HowtoError
 from xenhowto.facts import crosscheck, load, model, schema
@@ -61,12 +63,57 @@ def check_data(data_dir: str | None = None) -> list[Finding]:
     return load_with_findings(data_dir)[1]
 
 
+def _digest(data_dir: str) -> str:
+    """Changes with any byte of the data, the schemas or this package's code."""
+    h = hashlib.sha256()
+    code = os.path.dirname(os.path.abspath(__file__))
+    for sub in (data_dir, os.path.join(data_dir, "schema"), code):
+        try:
+            names = sorted(os.listdir(sub))
+        except OSError:
+            continue
+        for n in names:
+            path = os.path.join(sub, n)
+            if os.path.isfile(path) and n.endswith((".yaml", ".json", ".py")):
+                h.update(n.encode() + b"\0")
+                with open(path, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()[:32]
+
+
+def _disk_cache(digest: str) -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "xenhowto", f"facts-{digest}.pickle")
+
+
+def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
+    """Validating the data takes most of a cold `howto` run; the result only
+    depends on the bytes of the data, schemas and code, so it is kept on disk
+    under their digest (a stale entry can never match)."""
+    path = _disk_cache(_digest(data_dir))
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    result = _load(data_dir)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError):
+        pass  # no cache: still correct, only slower
+    return result
+
+
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:
-    data_dir = data_dir or load.default_data_dir()
-    key = (os.path.abspath(data_dir), _stamp(data_dir))
+    data_dir = os.path.abspath(data_dir or load.default_data_dir())
+    key = (data_dir, _stamp(data_dir))
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = _load(data_dir)
+        _CACHE[key] = _load_cached(data_dir)
     return _CACHE[key]
 
 

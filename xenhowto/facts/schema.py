@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 
-import jsonschema
-
 from xenhowto.findings import Finding
 from xenhowto.facts.load import DataFile, shown_path
 
@@ -23,6 +21,8 @@ _LABEL_KEYS = ("version", "name")
 
 
 def load_schema(data_dir: str, stem: str) -> tuple[dict | None, list[Finding]]:
+    import jsonschema  # slow to import; a cold run with cached facts needs none of it
+
     path = os.path.join(data_dir, "schema", f"{stem}.schema.json")
     try:
         with open(path, encoding="utf-8") as f:
@@ -121,6 +121,8 @@ def _message(error: jsonschema.ValidationError, f: DataFile) -> list[tuple[int, 
 
 
 def validate(f: DataFile, schema: dict) -> list[Finding]:
+    import jsonschema
+
     if f.data is None:
         return []
     validator = jsonschema.Draft202012Validator(schema)

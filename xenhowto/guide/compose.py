@@ -11,8 +11,6 @@ import json
 import re
 from dataclasses import dataclass, field
 
-import markdown
-
 from xenhowto import examples
 from xenhowto.guide import model
 from xenhowto.guide.fragments import Step, applies
@@ -105,6 +103,8 @@ def to_json(guide: Guide) -> str:
 
 
 def to_html(guide: Guide) -> str:
+    import markdown
+
     body = markdown.markdown(to_markdown(guide))
     title = html.escape(to_markdown(guide).split("\n", 1)[0].lstrip("# "))
     return (f"<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n"

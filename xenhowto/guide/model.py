@@ -69,7 +69,7 @@ def load(directory: str | None = None) -> SetupModel:
     path = os.path.join(directory or data_dir(), "setup.yaml")
     try:
         with open(path, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
+            raw = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: fast
     except (OSError, yaml.YAMLError) as e:
         raise HowtoError(f"{path}: cannot read the setup model: {e}") from None
     dims = {

@@ -8,8 +8,6 @@ import csv
 import html
 import io
 
-import markdown
-
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
 
@@ -38,7 +36,7 @@ def _rows(d: Directive) -> list[list[str]]:
     raise DirectiveError(f"table format={fmt!r} is unknown; use dsv or csv")
 
 
-def _cell(md: markdown.Markdown, text: str) -> str:
+def _cell(md, text: str) -> str:
     out = md.reset().convert(text)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
@@ -73,6 +71,8 @@ def render(d: Directive, ctx: PageContext) -> str:
     head = rows.pop(0) if header in ("row", "yes", "1") else None
     if not rows:
         raise DirectiveError("table has a header row but no data rows")
+    import markdown
+
     md = markdown.Markdown()
     cls = d.get("class")
     lines = [f'<table class="{html.escape(cls)}">' if cls else "<table>"]
