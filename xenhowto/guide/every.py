@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import random
 import sys
+import time
 from dataclasses import dataclass, field
 
 from xenhowto import examples
@@ -93,6 +94,7 @@ class Summary:
     verified: int = 0
     incomplete: int = 0
     failed: list = field(default_factory=list)  # (setup, failure text)
+    verify_seconds: float = 0.0  # the sandbox runs alone, without enumerating and composing
     by_step: dict = field(default_factory=dict)
 
     def text(self) -> str:
@@ -136,6 +138,7 @@ def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed
     if sample is not None and sample < len(chosen):
         chosen = random.Random(seed).sample(chosen, sample)
     show = sys.stderr.isatty() if progress is None else progress
+    started = time.perf_counter()
     sandbox = Sandbox()
     for i, (given, doc) in enumerate(chosen, 1):
         if show:
@@ -149,4 +152,5 @@ def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed
         summary.by_step[first.title] = summary.by_step.get(first.title, 0) + 1
     if show:
         print(file=sys.stderr)
+    summary.verify_seconds = time.perf_counter() - started
     return summary
