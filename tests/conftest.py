@@ -86,3 +86,14 @@ def project(tmp_path) -> MiniProject:
 
 def howto_bin() -> str:
     return str(VENV_BIN / "howto")
+
+
+def tree(root) -> dict[str, bytes]:
+    """Every file below root (relative path -> bytes), to compare outputs."""
+    out = {}
+    for base, _, names in os.walk(root):
+        for n in names:
+            p = os.path.join(base, n)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, root)] = f.read()
+    return out

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import howto_bin
+from conftest import howto_bin, tree
 from xenhowto.export import MANIFEST, export
 from xenhowto.findings import HowtoError
 from xenhowto.project import load
@@ -20,29 +20,20 @@ SOURCE = ('[[!meta title="Xen HowTo"]]\n[[!toc levels=2]]\n\nIntro\n=====\n\n'
 DAY = dt.date(2016, 12, 20)
 
 
-def files(root) -> dict[str, bytes]:
-    out = {}
-    for base, _, names in os.walk(root):
-        for n in names:
-            p = os.path.join(base, n)
-            out[os.path.relpath(p, root)] = open(p, "rb").read()
-    return out
-
-
 def test_export_writes_wiki_paths_with_wiki_syntax_verbatim(project, tmp_path):
     project.write(PAGE, SOURCE)
     out = tmp_path / "wikisrc"
     written = export(load(project.config), str(out), DAY)
     assert written == [str(out / PAGE)]
     assert (out / PAGE).read_text() == SOURCE  # only wiki-native syntax: nothing to expand
-    assert sorted(files(out)) == sorted([PAGE, MANIFEST])
+    assert sorted(tree(out)) == sorted([PAGE, MANIFEST])
 
 
 def test_two_exports_give_identical_bytes(project, tmp_path):
     project.write(PAGE, SOURCE)
     export(load(project.config), str(tmp_path / "a"), DAY)
     export(load(project.config), str(tmp_path / "b"), DAY)
-    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
 def test_edited_file_is_not_overwritten_without_force(project, tmp_path):
@@ -79,12 +70,12 @@ def test_errors_write_nothing_and_name_the_line(project, tmp_path):
     project.write(PAGE, SOURCE)
     out = tmp_path / "wikisrc"
     export(load(project.config), str(out), DAY)
-    before = files(out)
+    before = tree(out)
     project.write(PAGE, SOURCE + "\n[[nowhere]]\n")
     with pytest.raises(HowtoError) as err:
         export(load(project.config), str(out), DAY)
     assert [(f.path.endswith(PAGE), f.line) for f in err.value.findings] == [(True, 13)]  # 11 source lines, a blank, then the link
-    assert files(out) == before
+    assert tree(out) == before
 
 
 def test_cli_export_refusal_exits_1_without_traceback(project, tmp_path):

@@ -4,16 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from conftest import ROOT, howto_bin
-
-
-def tree(root) -> dict[str, bytes]:
-    out = {}
-    for base, _, names in os.walk(root):
-        for n in names:
-            p = os.path.join(base, n)
-            out[os.path.relpath(p, root)] = open(p, "rb").read()
-    return out
+from conftest import ROOT, howto_bin, tree
 
 
 def test_two_full_builds_are_identical(tmp_path):

@@ -145,6 +145,13 @@ def parse_params(text: str) -> list[tuple[str | None, str]]:
     return params
 
 
+def _token(m: re.Match, text: str, make) -> Token:
+    """An escaped match shows literally (without its backslash); else the token."""
+    if m.group("escape"):
+        return Escaped(m.group(0)[1:], m.start(), m.end())
+    return make(m, line_of(text, m.start()))
+
+
 def scan(text: str) -> Iterator[Token]:
     """Yield the directives, wikilinks, escapes and unclosed directives of ``text``
     in source order.  Anything else is plain markdown and is not yielded."""
@@ -160,17 +167,9 @@ def scan(text: str) -> Iterator[Token]:
         if text.startswith("[[!", at):
             m = DIRECTIVE_RE.match(text, start)
             if m and m.start() == start:
-                if m.group("escape"):
-                    yield Escaped(m.group(0)[1:], m.start(), m.end())
-                else:
-                    yield Directive(
-                        name=m.group("name"),
-                        params=parse_params((m.group("params") or "").strip()),
-                        raw=m.group(0),
-                        line=line_of(text, m.start()),
-                        start=m.start(),
-                        end=m.end(),
-                    )
+                yield _token(m, text, lambda m, line: Directive(
+                    name=m.group("name"), params=parse_params((m.group("params") or "").strip()),
+                    raw=m.group(0), line=line, start=m.start(), end=m.end()))
                 pos = m.end()
                 continue
             opener = _DIRECTIVE_OPEN_RE.match(text, start)
@@ -180,18 +179,9 @@ def scan(text: str) -> Iterator[Token]:
             continue
         m = WIKILINK_RE.match(text, start)
         if m and m.start() == start:
-            if m.group("escape"):
-                yield Escaped(m.group(0)[1:], m.start(), m.end())
-            else:
-                yield WikiLink(
-                    target=m.group("target"),
-                    text=m.group("text"),
-                    anchor=m.group("anchor"),
-                    raw=m.group(0),
-                    line=line_of(text, m.start()),
-                    start=m.start(),
-                    end=m.end(),
-                )
+            yield _token(m, text, lambda m, line: WikiLink(
+                target=m.group("target"), text=m.group("text"), anchor=m.group("anchor"),
+                raw=m.group(0), line=line, start=m.start(), end=m.end()))
             pos = m.end()
             continue
         pos = at + 2
