@@ -3,7 +3,6 @@ silent overwrite of a file edited since the last export."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 
 import pytest
