@@ -1,0 +1,149 @@
+"""The guide builder's data (issue 6): composing a guide from it alone gives
+exactly `howto guide`'s markdown.  The browser composes from the same data the
+same way (tests/test_guide_builder_browser.py), so this is what guarantees
+that the site's "Build your guide" shows the CLI's guide.
+
+Every named setup (at its own as-of date) and a seeded sample of other
+setups, drawn from the choices the data itself offers, at two dates."""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from xenhowto.guide import compose, model
+from xenhowto.guide.build import guide_for
+from xenhowto.guide.matrix import (GivenError, builder_data, compose_markdown, forbidden, resolve_given)
+from xenhowto.guide.setup import SetupError, resolve
+from xenhowto.project import load
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2025, 6, 1)
+SAMPLES = 120  # per edition
+TYPED = {  # values a reader might type, valid ones only
+    "name": ["web1", "db.example", "a_b-c", "X9"],
+    "memory": ["64", "512", "2048"],
+    "disk_size": ["100", "20480"],
+    "mac": ["00:16:3e:00:00:01", "aa:00:00:d1:00:0a"],
+    "dom0_mem": ["256M", "2G"],
+    "pci": ["", "00:0a.0", "03:00.1"],
+}
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load(str(ROOT / "mkdocs.yml"))
+
+
+@pytest.fixture(scope="module")
+def data(project):
+    return builder_data(project, AS_OF)
+
+
+def _edition(data, as_of: str) -> dict:
+    return next(e for e in data["editions"] if e["as_of"] == as_of)
+
+
+def _cli(project, given: dict, as_of: dt.date) -> str:
+    return compose.to_markdown(guide_for(project, given, as_of))
+
+
+def _sample(mx: dict, rng: random.Random) -> dict:
+    given = {}
+    for d in mx["dimensions"]:
+        if rng.random() < 0.4:
+            continue
+        if d["kind"] == "flag":
+            given[d["name"]] = rng.random() < 0.5
+        elif d["name"] in TYPED:
+            given[d["name"]] = rng.choice(TYPED[d["name"]])
+        else:
+            given[d["name"]] = rng.choice(d["choices"])
+    return given
+
+
+def test_editions_cover_the_build_date_and_every_named_setup(data):
+    dates = [e["as_of"] for e in data["editions"]]
+    assert dates[0] == AS_OF.isoformat() == data["as_of"]
+    names = [n.id for n in model.load().named]
+    assert [n["id"] for n in data["named"]] == names
+    assert {n["as_of"] for n in data["named"]} <= set(dates)
+
+
+def test_named_setups_compose_as_the_cli(project, data):
+    for named in data["named"]:
+        mx = _edition(data, named["as_of"])
+        when = dt.date.fromisoformat(named["as_of"])
+        values = resolve_given(mx, named["given"])
+        assert values == resolve(named["given"], when).values, named["id"]
+        assert compose_markdown(mx, values) == _cli(project, named["given"], when), named["id"]
+
+
+@pytest.mark.parametrize("as_of", [AS_OF.isoformat(), "2016-12-20"])
+def test_sampled_setups_compose_as_the_cli(project, data, as_of):
+    mx = _edition(data, as_of)
+    when = dt.date.fromisoformat(as_of)
+    rng = random.Random(f"guide-builder {as_of}")
+    done = impossible = 0
+    while done < SAMPLES:
+        given = _sample(mx, rng)
+        try:
+            values = resolve_given(mx, given)
+        except GivenError:
+            impossible += 1
+            with pytest.raises(SetupError):  # the CLI refuses it too
+                resolve(given, when)
+            continue
+        done += 1
+        assert values == resolve(given, when).values, given
+        assert compose_markdown(mx, values) == _cli(project, given, when), given
+    assert impossible, "the sample never tried an impossible setup; is the drawing too narrow?"
+
+
+def test_every_choice_of_every_step_is_reachable(data):
+    """Each snippet variant the data holds belongs to some valid setup: the
+    tables hold only combinations that can occur (the data stays small)."""
+    mx = data["editions"][0]
+    for step in mx["steps"]:
+        for piece in step["pieces"]:
+            if "table" in piece:
+                assert piece["table"], step["id"]
+                assert sorted(set(piece["table"].values())) == list(range(len(piece["variants"]))), step["id"]
+
+
+def test_forbidden_names_the_constraint(data):
+    mx = data["editions"][0]
+    values = resolve_given(mx, {})
+    c = forbidden(mx, values, "toolstack", "xm")  # the recommendation's Xen is newer than 4.4
+    assert c is not None and c["id"] == "xm-only-to-4.4" and "xm" in c["reason"]
+    assert forbidden(mx, values, "console", "serial") is None
+    for c in mx["constraints"]:
+        assert c["reason"] and c["fact"], c["id"]
+
+
+def test_slots_are_filled_not_branched_on(data):
+    """What a reader types is in the snippets only as a slot to fill: no
+    snippet text holds a default value, and every slot named is one."""
+    for mx in data["editions"]:
+        defaults = {d["name"]: d["default"] for d in mx["dimensions"] if d["slot"]}
+        for step in mx["steps"]:
+            for piece in step["pieces"]:
+                for variant in piece.get("variants", ()):
+                    for i in variant:
+                        text = mx["texts"][i] if i is not None else ""
+                        parts = [text] if isinstance(text, str) else text
+                        assert set(parts[1::2]) <= set(defaults), (step["id"], text)
+                        literal = "".join(parts[0::2])
+                        for stand_in in (defaults["mac"], f"{defaults['name']}-xbd0"):
+                            assert stand_in not in literal, (step["id"], text)
+
+
+def test_data_is_deterministic_and_small(project, data):
+    again = builder_data(project, AS_OF)
+    assert json.dumps(again) == json.dumps(data)
+    packed = gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 9)
+    assert len(packed) < 300_000, f"the builder's data is {len(packed)} bytes gzipped"

@@ -1,0 +1,474 @@
+"""The guide builder's data: everything the site's "Build your guide" page needs
+to compose any setup's guide in the browser, generated at build time from the
+same page and data/ as ``howto guide``.
+
+    data = builder_data(project, as_of)      # what the site ships: editions + named setups
+    mx = build(project, as_of)               # one edition: a JSON-ready dict
+    values = resolve_given(mx, {"xen": "4.2"})   # as setup.resolve does
+    compose_markdown(mx, values)             # == compose.to_markdown(...) for that setup
+
+``builder_data`` holds one edition per as-of date: the build's own and that
+of each named setup of data/setup.yaml pinned to an earlier date (``named``:
+``[{id, title, given, as_of}]``), so that every named setup can be shown.
+
+The browser (docs/javascripts/guide-builder.js) does what ``resolve_given``
+and ``compose_markdown`` do, on the same data; the tests check both against
+the CLI.  The data form (version ``FORMAT``):
+
+- ``as_of``; ``header``: the guide's fixed lines with ``{placeholders}``;
+- ``dimensions``: ``[{name, kind, label, help, flag, choices, default,
+  candidates, slot, empty, listed}]`` in the setup model's order.  ``choices`` for
+  xen are the versions known by ``as_of``, for netbsd the branches and
+  ``current``; ``default`` is ``resolve({})``'s value; ``candidates`` is the
+  order in which resolve tries values for an unset dimension; ``slot`` marks
+  values the reader types (substituted verbatim); ``empty`` says whether the
+  value may be empty (then snippets branch on set / not set); ``listed``:
+  the condition under which the guide's setup list shows it (null: always);
+- ``validate``: ``{kind: {pattern, advice}}`` for typed values, with
+  ``minimum``/``maximum`` on the dimension for numbers;
+- ``packages``: ``{xen version: {package, tools}}``;
+- ``constraints``: ``[{id, when, require, reason, fact}]`` (static and
+  derived from data/), conditions in the data form of ``conditions``;
+- ``notes``: ``[{when, md, html}]``: the guide's notes, in order;
+- ``texts``: every text once; a text is a string, or a list whose odd items
+  are slot names to fill with the reader's values;
+- ``steps``: ``[{id, title, order, when, pieces}]`` in the guide's order; a
+  piece is ``{when, md, html}`` (prose: indices into ``texts``) or
+  ``{when, kind, host, action, dims, variants, table}`` (a snippet):
+  ``table`` maps a key (the values of ``dims`` joined by ``|``, see
+  ``key_value``) to an index into ``variants``, each ``[content, label,
+  path]`` (indices into ``texts``; path may be null).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+import markdown as md_lib
+
+from xenhowto import examples
+from xenhowto.guide import conditions, constraints, model
+from xenhowto.guide.compose import _tidy
+from xenhowto.guide.fragments import applies
+from xenhowto.ikiwiki.context import GUIDE, PageContext
+from xenhowto.ikiwiki.expand import expand
+from xenhowto.snippets.variables import DEPENDS, SLOTS
+
+FORMAT = 1
+# A slot's value while pre-rendering: private-use characters no page text has.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARK_RE = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
+SET = "*"  # key value of an optional slot that is set
+
+
+def marker(name: str) -> str:
+    return f"{_OPEN}{name}{_CLOSE}"
+
+
+class MatrixError(ValueError):
+    """The page or data cannot be turned into builder data."""
+
+
+# --- values -----------------------------------------------------------------
+
+def key_value(dim: dict, value) -> str:
+    """A dimension's value as it appears in a snippet table's key."""
+    if dim["kind"] == "flag":
+        return "1" if value else "0"
+    if dim["slot"]:
+        return SET if value else ""
+    return str(value)
+
+
+def _py_str(value) -> str:
+    return str(value)
+
+
+def fill(text, values: dict) -> str:
+    """A text of ``texts`` with its slots filled."""
+    if isinstance(text, str):
+        return text
+    return "".join(part if i % 2 == 0 else _py_str(values.get(part, "")) for i, part in enumerate(text))
+
+
+def _split(text: str):
+    parts = _MARK_RE.split(text)
+    if len(parts) == 1:
+        return text
+    if _OPEN in "".join(parts[::2]) or _CLOSE in "".join(parts[::2]):
+        raise MatrixError(f"a slot marker is left over in {text!r}")
+    return parts
+
+
+# --- building -----------------------------------------------------------------
+
+class _Texts:
+    def __init__(self):
+        self.items: list = []
+        self._index: dict = {}
+
+    def add(self, text) -> int | None:
+        if text is None:
+            return None
+        key = text if isinstance(text, str) else tuple(text)
+        if key not in self._index:
+            self._index[key] = len(self.items)
+            self.items.append(text)
+        return self._index[key]
+
+
+def _candidates(name: str, dim: model.Dimension, view, rec, as_of: dt.date) -> list:
+    # Mirrors setup.resolve's candidates (the tests compare resolve_given with resolve).
+    if name == "xen":
+        known = [p for p in view.facts.packages if p.added.earliest <= as_of]
+        preferred = [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
+        in_pkgsrc = [p.xen for p in sorted(view.packages(), key=lambda p: p.key, reverse=True)]
+        rest = [p.xen for p in sorted(known, key=lambda p: p.key, reverse=True)]
+        return list(dict.fromkeys(preferred + in_pkgsrc + rest))
+    if name == "netbsd":
+        newest = [rec.netbsd_branch] if rec.netbsd_branch else []
+        return list(dict.fromkeys(newest + [b.name for b in reversed(view.branches())] + ["current"]))
+    default = dim.default
+    if default == "recommended":
+        default = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch}.get(name)
+    if dim.kind == "choice":
+        return list(dict.fromkeys(([default] if default else []) + list(dim.choices)))
+    return [default if dim.kind != "flag" else bool(default)]
+
+
+def _notes(m: model.SetupModel, view, known) -> list[tuple[list, str]]:
+    # Mirrors the notes of setup.resolve, in its order.
+    out = []
+    for p in sorted(known, key=lambda p: p.key):
+        if not view.in_pkgsrc(p):
+            out.append((["==", "xen", p.xen],
+                        f"{p.name} is not in pkgsrc as of {view.as_of}; you need an older pkgsrc branch that has it."))
+    for cond, note in getattr(m, "incomplete", ()):
+        out.append((cond, note))
+    return out
+
+
+def _domain(d: dict) -> list:
+    if d["kind"] == "flag":
+        return [False, True]
+    if d["slot"]:
+        return ["", marker(d["name"])] if d["empty"] else [marker(d["name"])]
+    return list(d["choices"])
+
+
+def _violated(values: dict, c: dict) -> bool:
+    if c["when"] is not None and not conditions.evaluate(c["when"], values):
+        return False
+    return not conditions.evaluate(c["require"], values)
+
+
+def _snippet_dims(piece, dims: dict) -> set[str]:
+    """The setup dimensions an example reads: its template's variables (and
+    what derived ones depend on, variables.DEPENDS) and <dim> in its path."""
+    params = {k: v for k, v in piece.directive.params if k is not None}
+    out: set[str] = set()
+    names: set[str] = set(re.findall(r"<(\w+)>", params.get("path", "")))
+    if params.get("template"):
+        names |= examples.template_variables(params["template"])
+    for v in names:
+        for d in DEPENDS.get(v, (v,)):
+            if d in dims:
+                out.add(d)
+    return out
+
+
+def build(project, as_of: dt.date, facts=None) -> dict:
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.recommend import recommend
+    from xenhowto.facts.view import View
+    from xenhowto.guide import build as guide_build
+    from xenhowto.guide import setup as setup_mod
+
+    facts = facts or load_facts()
+    m = model.load()
+    view = View(facts, as_of)
+    rec = recommend(view)
+    known = [p for p in facts.packages if p.added.earliest <= as_of]
+    default = setup_mod.resolve({}, as_of, facts=facts, setup_model=m).values
+
+    dims: dict[str, dict] = {}
+    for name, d in m.dimensions.items():
+        slot = name in SLOTS
+        if d.kind in model.FREE_KINDS and not slot:
+            raise MatrixError(f"{name}: a typed value ({d.kind}) must be one of variables.SLOTS to be filled in the browser")
+        choices: list = list(d.choices)
+        if name == "xen":
+            choices = [p.xen for p in sorted(known, key=lambda p: p.key)]
+        elif name == "netbsd":
+            choices = [b.name for b in view.branches()] + ["current"]
+        pattern = setup_mod._PATTERNS.get(d.kind)
+        entry = {
+            "name": name, "kind": d.kind, "label": d.label, "help": d.help, "flag": d.flag,
+            "choices": choices, "default": default[name],
+            "candidates": _candidates(name, d, view, rec, as_of),
+            "slot": slot, "empty": bool(pattern and pattern[0].match("")),
+            # when the guide's setup list shows it (mirrors compose._setup_lines)
+            "listed": ["==", "console", "serial"] if name.startswith("serial_") else None,
+        }
+        if d.minimum is not None:
+            entry["minimum"] = d.minimum
+        if d.maximum is not None:
+            entry["maximum"] = d.maximum
+        for c in choices:
+            if "|" in str(c):
+                raise MatrixError(f"{name} choice {c!r}: '|' separates key values")
+        dims[name] = entry
+
+    rules = [{"id": c.id, "when": c.when, "require": c.require, "reason": c.reason, "fact": c.fact}
+             for c in constraints.all_constraints(m, view)]
+    texts = _Texts()
+
+    # Constraint dimensions: their valid combinations, for "can this occur?"
+    cdims = sorted(set().union(*(conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
+                                 for c in rules)) & set(dims)) if rules else []
+    valid = []
+    for combo in itertools.product(*(_domain(dims[d]) for d in cdims)):
+        values = dict(zip(cdims, combo))
+        if not any(_violated(values, c) for c in rules):
+            valid.append(values)
+
+    def occurring(keys: list[str], cond: list | None) -> list[tuple]:
+        """Key tuples over ``keys`` of valid setups where ``cond`` holds."""
+        need = set(keys) | (conditions.names(cond) if cond else set())
+        inside = [d for d in cdims if d in need]
+        extra = sorted(need - set(cdims))
+        seen = {tuple(v[d] for d in inside) for v in valid}
+        out = set()
+        for part in seen:
+            base = dict(zip(inside, part))
+            for combo in itertools.product(*(_domain(dims[d]) for d in extra)):
+                values = dict(base, **dict(zip(extra, combo)))
+                if applies(cond, values):
+                    out.add(tuple(key_value(dims[k], values[k]) for k in keys) + tuple(values[k] for k in keys))
+        return sorted(out, key=lambda t: [str(x) for x in t])
+
+    slot_values = {name: marker(name) for name, d in dims.items() if d["slot"]}
+    ctx = guide_build.page_context(project, as_of)
+    steps_out = []
+    for step in sorted(guide_build.steps(project, as_of), key=lambda s: (s.order, s.line)):
+        pieces = []
+        for piece in step.pieces:
+            cond = piece.when
+            both = cond if step.when is None else (step.when if cond is None else ["and", step.when, cond])
+            if piece.text is not None:
+                text = _tidy(expand(piece.text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [],
+                                                               "state": {}, "meta": {}})))
+                if text:
+                    pieces.append({"when": cond, "md": texts.add(text), "html": texts.add(md_lib.markdown(text))})
+                continue
+            keys = sorted(_snippet_dims(piece, dims))
+            variants: list[list] = []
+            table: dict[str, int] = {}
+            first = None
+            for row in occurring(keys, both):
+                key = "|".join(row[:len(keys)])
+                values = dict(default, **slot_values)
+                values.update(zip(keys, row[len(keys):]))
+                ex = examples.from_directive(piece.kind, piece.directive, overrides=values)
+                first = first or ex
+                variant = [texts.add(_split(ex.content)), texts.add(_split(ex.label)),
+                           texts.add(_split(ex.path) if ex.path else None)]
+                if variant not in variants:
+                    variants.append(variant)
+                table[key] = variants.index(variant)
+            if first is None:
+                continue  # no valid setup shows this example
+            keys, table = _reduce(keys, table)
+            entry = {"when": cond, "kind": piece.kind, "host": first.host,
+                     "action": first.action if piece.kind == "file" else None,
+                     "dims": keys, "variants": variants, "table": table}
+            pieces.append(entry)
+        steps_out.append({"id": step.id, "title": step.title, "order": step.order, "when": step.when,
+                          "pieces": pieces})
+
+    notes = [{"when": cond, "md": texts.add(f"**Note:** {text}"),
+              "html": texts.add(md_lib.markdown(f"**Note:** {text}"))} for cond, text in _notes(m, view, known)]
+    return {
+        "format": FORMAT,
+        "as_of": as_of.isoformat(),
+        "header": {
+            "title": "# NetBSD/Xen guide: Xen {xen} with {toolstack} on a NetBSD {netbsd} {dom0_arch} dom0",
+            "intro": "Generated from the NetBSD/Xen HOWTO as of {as_of} for this setup:",
+            "xen": "- {label}: {xen} ({package} and {tools})",
+            "line": "- {label}: {value}",
+            "step": "## {number}. {title}",
+            "yes": "yes", "no": "no",
+        },
+        "dimensions": list(dims.values()),
+        "validate": {kind: {"pattern": p.pattern, "advice": advice} for kind, (p, advice) in setup_mod._PATTERNS.items()},
+        "packages": {p.xen: {"package": p.name, "tools": p.tools} for p in sorted(known, key=lambda p: p.key)},
+        "constraints": rules,
+        "notes": notes,
+        "slots": [n for n in dims if dims[n]["slot"]],
+        "texts": texts.items,
+        "steps": steps_out,
+    }
+
+
+def builder_data(project, as_of: dt.date, facts=None) -> dict:
+    """What the site ships for the builder: an edition (``build``) for the
+    build's as-of date and for every earlier date a named setup is pinned to."""
+    from xenhowto.facts import load_facts
+
+    facts = facts or load_facts()
+    m = model.load()
+    named = []
+    for n in m.named:
+        when = dt.date.fromisoformat(str(n.as_of)) if n.as_of else as_of
+        if when <= as_of:  # a build knows no facts after its own date
+            named.append({"id": n.id, "title": n.title, "given": dict(n.setup), "as_of": when.isoformat()})
+    dates = [as_of] + sorted({dt.date.fromisoformat(n["as_of"]) for n in named} - {as_of}, reverse=True)
+    return {"format": FORMAT, "as_of": as_of.isoformat(),
+            "editions": [build(project, d, facts) for d in dates], "named": named}
+
+
+def _reduce(keys: list[str], table: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+    """Drop key dimensions the texts do not depend on."""
+    i = 0
+    while i < len(keys):
+        groups: dict[str, set] = {}
+        for key, v in table.items():
+            parts = key.split("|")
+            groups.setdefault("|".join(parts[:i] + parts[i + 1:]), set()).add(v)
+        if all(len(g) == 1 for g in groups.values()):
+            keys = keys[:i] + keys[i + 1:]
+            table = {k: next(iter(g)) for k, g in groups.items()}
+        else:
+            i += 1
+    if not keys:
+        table = {"": next(iter(table.values()))}
+    return keys, table
+
+
+# --- using the data (what the browser does) -------------------------------------
+
+class GivenError(ValueError):
+    pass
+
+
+_TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off", "")
+
+
+def typed(mx: dict, dim: dict, raw) -> object:
+    """One given value checked and normalized, as setup.resolve does; GivenError."""
+    name, kind = dim["name"], dim["kind"]
+    if kind == "flag":
+        if isinstance(raw, bool):
+            return raw
+        s = str(raw).strip().lower()
+        if s in _TRUE or s in _FALSE:
+            return s in _TRUE
+        raise GivenError(f"{name}: write yes or no")
+    value = str(raw).strip()
+    if name == "xen":
+        for version, p in mx["packages"].items():
+            if value in (version, p["package"]):
+                return version
+        raise GivenError(f"{name}: {value!r} is not a Xen version known by {mx['as_of']}")
+    if name == "netbsd":
+        value = value.removeprefix("netbsd-")
+    if kind in mx["validate"]:
+        rule = mx["validate"][kind]
+        if not re.search(rule["pattern"], value):
+            raise GivenError(f"{name}: {rule['advice']}")
+        if kind == "mac":
+            value = value.lower()
+            if int(value[:2], 16) & 1:
+                raise GivenError(f"{name}: a multicast address; the first byte must be even")
+        if kind == "number":
+            n = int(value)
+            if ("minimum" in dim and n < dim["minimum"]) or ("maximum" in dim and n > dim["maximum"]):
+                raise GivenError(f"{name}: between {dim.get('minimum')} and {dim.get('maximum')}")
+        if kind == "pci" and value.startswith("0000:"):
+            value = value[5:]
+        return value.lower() if kind == "pci" else value
+    if value not in [str(c) for c in dim["choices"]]:
+        raise GivenError(f"{name}: {value!r} is not a choice")
+    return value
+
+
+def _applies_all(values: dict, c: dict) -> bool:
+    need = conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
+    return need <= values.keys()
+
+
+def resolve_given(mx: dict, given: dict) -> dict:
+    """The complete setup for given values, as setup.resolve does; GivenError."""
+    dims = {d["name"]: d for d in mx["dimensions"]}
+    values: dict = {}
+    for name, raw in given.items():
+        if name not in dims:
+            raise GivenError(f"unknown setup option {name}")
+        if raw is not None:
+            values[name] = typed(mx, dims[name], raw)
+    for c in mx["constraints"]:
+        if _applies_all(values, c) and _violated(values, c):
+            raise GivenError(c["reason"])
+    for name, d in dims.items():
+        if name in values:
+            continue
+        for cand in d["candidates"]:
+            trial = dict(values, **{name: cand})
+            if not any(_applies_all(trial, c) and _violated(trial, c) for c in mx["constraints"]):
+                values[name] = cand
+                break
+        else:
+            raise GivenError(f"no {d['label']} fits the other choices")
+    return {name: values[name] for name in dims}
+
+
+def forbidden(mx: dict, values: dict, name: str, value) -> dict | None:
+    """The constraint that selecting ``value`` for ``name`` (the other values
+    kept) would break, or None."""
+    trial = dict(values, **{name: value})
+    return next((c for c in mx["constraints"] if _violated(trial, c)), None)
+
+
+def _snippet(mx: dict, piece: dict, values: dict) -> str:
+    dims = {d["name"]: d for d in mx["dimensions"]}
+    key = "|".join(key_value(dims[k], values[k]) for k in piece["dims"])
+    content, label, _path = piece["variants"][piece["table"][key]]
+    label = fill(mx["texts"][label], values)
+    block = examples.as_indented_block(fill(mx["texts"][content], values))
+    return f"*{label[:1].upper() + label[1:]}:*\n\n{block}"
+
+
+def compose_markdown(mx: dict, values: dict) -> str:
+    """The guide for a complete setup, from the data alone: the text of
+    compose.to_markdown for the same setup and as-of date."""
+    h = mx["header"]
+    texts = mx["texts"]
+    pkg = mx["packages"][values["xen"]]
+    out = [h["title"].format(**values), "", h["intro"].format(as_of=mx["as_of"]), ""]
+    for d in mx["dimensions"]:
+        v = values.get(d["name"])
+        if d["name"] == "xen":
+            out.append(h["xen"].format(label=d["label"], xen=v, **pkg))
+            continue
+        if v is None or v == "" or not applies(d.get("listed"), values):
+            continue
+        shown = (h["yes"] if v else h["no"]) if d["kind"] == "flag" else v
+        out.append(h["line"].format(label=d["label"], value=shown))
+    out.append("")
+    for note in mx["notes"]:
+        if applies(note["when"], values):
+            out += [texts[note["md"]], ""]
+    number = 0
+    for step in mx["steps"]:
+        if not applies(step["when"], values):
+            continue
+        parts = []
+        for piece in step["pieces"]:
+            if not applies(piece["when"], values):
+                continue
+            parts.append(texts[piece["md"]] if "md" in piece else _snippet(mx, piece, values))
+        if parts:
+            number += 1
+            out += [h["step"].format(number=number, title=step["title"]), "", "\n\n".join(parts), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
