@@ -18,7 +18,7 @@ import os
 import pickle
 
 from xenhowto.findings import Finding, HowtoError
-from xenhowto.facts import crosscheck, load, model, schema
+from xenhowto.facts import load, model
 
 _CACHE: dict = {}
 
@@ -41,6 +41,8 @@ def _stamp(data_dir: str) -> tuple:
 
 
 def _load(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
+    from xenhowto.facts import crosscheck, schema  # only when the data is validated, not read from the cache
+
     files, findings = load.read_all(data_dir)
     for stem, f in files.items():
         if f.data is None:

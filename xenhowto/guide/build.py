@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
+import pickle
 
 from xenhowto.guide import compose, fragments
 from xenhowto.guide.setup import Setup, resolve
@@ -30,11 +32,63 @@ def page_context(project: Project, as_of: dt.date, target: str = GUIDE, src: str
     )
 
 
+def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
+    from xenhowto.guide.compose import prose
+
+    ctx = page_context(project, as_of)
+    parsed = fragments.parse(text, ctx)
+    for step in parsed:
+        for piece in step.pieces:
+            if piece.text is not None:
+                piece.markdown = prose(piece.text, ctx)
+    return tuple(parsed)
+
+
+def _digest(project: Project, text: str, as_of: dt.date) -> str:
+    """Changes with the page, the data, the date, the project's code or templates,
+    the wiki settings (links resolve against them) and the site's pages."""
+    from xenhowto.facts import _digest as data_digest
+
+    h = hashlib.sha256(text.encode() + as_of.isoformat().encode())
+    h.update(repr((sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir))).encode())
+    h.update(data_digest(os.path.abspath(os.path.join(project.root, "data"))).encode())
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for base, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for n in sorted(files):
+            if n.endswith((".py", ".j2", ".json")):
+                with open(os.path.join(base, n), "rb") as f:
+                    h.update(n.encode() + f.read())
+    for n in sorted(os.listdir(project.templates_dir)) if os.path.isdir(project.templates_dir) else ():
+        with open(os.path.join(project.templates_dir, n), "rb") as f:
+            h.update(n.encode() + f.read())
+    return h.hexdigest()[:32]
+
+
 @functools.lru_cache(maxsize=16)
 def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
+    """Parsing the page takes most of a cold `howto guide`; the result depends
+    only on the page, the data, the date and the code, so it is kept on disk
+    under their digest (a stale entry can never match)."""
     with open(os.path.join(project.docs_dir, HOWTO), encoding="utf-8") as f:
         text = f.read()
-    return tuple(fragments.parse(text, page_context(project, as_of)))
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "xenhowto", f"steps-{_digest(project, text, as_of)}.pickle")
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    parsed = _parse(project, text, as_of)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(parsed, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError):
+        pass  # no cache: still correct, only slower
+    return parsed
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:

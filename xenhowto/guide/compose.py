@@ -16,7 +16,6 @@ from xenhowto.guide import model
 from xenhowto.guide.fragments import Step, applies
 from xenhowto.guide.setup import Setup
 from xenhowto.ikiwiki.context import GUIDE, PageContext
-from xenhowto.ikiwiki.expand import expand
 
 
 @dataclass
@@ -37,6 +36,14 @@ def _tidy(md: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", md).strip()
 
 
+def prose(text: str, ctx: PageContext) -> str:
+    """A prose piece as guide markdown: it does not depend on the setup."""
+    from xenhowto.ikiwiki.expand import expand  # not needed when the pieces come from the cache
+
+    return _tidy(expand(text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [], "state": {},
+                                             "meta": {}})))
+
+
 def snippet_markdown(ex: examples.Example) -> str:
     label = ex.label[0].upper() + ex.label[1:]
     return f"*{label}:*\n\n{examples.as_indented_block(ex.content)}"
@@ -53,8 +60,7 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
             if not applies(piece.when, values):
                 continue
             if piece.text is not None:
-                text = _tidy(expand(piece.text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [],
-                                                               "state": {}, "meta": {}})))
+                text = piece.markdown if piece.markdown is not None else prose(piece.text, ctx)
                 if text:
                     parts.append(text)
             else:

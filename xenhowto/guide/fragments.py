@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xenhowto.guide import conditions
-from xenhowto.ikiwiki import directives
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
-from xenhowto.ikiwiki.directives import step as step_directive
-from xenhowto.ikiwiki.directives import when as when_directive
 from xenhowto.ikiwiki.syntax import Directive, scan
+
+# The directive modules are imported when a page is parsed, not when parsed
+# steps are only read back (a cold `howto guide` with its steps cached).
 
 EXAMPLE_KINDS = ("shell", "file", "output")
 STRUCTURE = ("step", "endstep", "when", "endwhen")
@@ -27,6 +27,7 @@ class Piece:
     text: str | None = None  # ikiwiki source of prose
     kind: str | None = None  # example kind
     directive: Directive | None = None  # the example's directive
+    markdown: str | None = None  # the prose as guide markdown (the same for every setup)
 
 
 @dataclass
@@ -49,6 +50,8 @@ def _and(conds: list) -> list | None:
 def flatten(text: str, ctx: PageContext, depth: int = 0) -> str:
     """Replace data directives by their ikiwiki output, so that examples and
     regions they generate are seen by the step parser."""
+    from xenhowto.ikiwiki import directives
+
     out, pos = [], 0
     for token in scan(text):
         if not isinstance(token, Directive):
@@ -68,6 +71,9 @@ def flatten(text: str, ctx: PageContext, depth: int = 0) -> str:
 
 
 def parse(text: str, ctx: PageContext) -> list[Step]:
+    from xenhowto.ikiwiki.directives import step as step_directive
+    from xenhowto.ikiwiki.directives import when as when_directive
+
     text = flatten(text, ctx)
     steps: list[Step] = []
     current: Step | None = None
