@@ -169,3 +169,14 @@ def test_breaking_a_real_guide_fails_naming_the_step(how):
     result = verify(doc)
     assert not result.ok
     assert any(step_title in str(f) for f in result.failures), result.report()
+
+
+def test_a_changed_page_is_never_served_from_a_cache(project):
+    from xenhowto.guide.build import guide_for as compose_guide
+
+    page = '[[!step id=one title="One" order=1]]\n{}\n[[!endstep]]\n'
+    project.write("ports/xen/howto.mdwn", page.format("Alpha text."))
+    first = compose.to_markdown(compose_guide(load(project.config), {}, TODAY))
+    project.write("ports/xen/howto.mdwn", page.format("Beta text."))
+    second = compose.to_markdown(compose_guide(load(project.config), {}, TODAY))
+    assert "Alpha text." in first and "Beta text." in second and "Alpha text." not in second
