@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
@@ -36,7 +37,14 @@ def _rows(d: Directive) -> list[list[str]]:
     raise DirectiveError(f"table format={fmt!r} is unknown; use dsv or csv")
 
 
+# A cell of plain words, dates and versions renders as itself (escaped): no
+# need to run markdown over it.  Anything that could be syntax goes to markdown.
+_PLAIN = re.compile(r"^(?![-+*]\s|\d+[.)]\s|#)[A-Za-z0-9 ,.()/:+'-]*$")
+
+
 def _cell(md, text: str) -> str:
+    if _PLAIN.match(text):
+        return html.escape(text.lstrip(), quote=False)  # as markdown: leading blanks go
     out = md.reset().convert(text)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
