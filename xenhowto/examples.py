@@ -35,8 +35,9 @@ _PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
 
 def _bytecode_cache():
     """Compiled templates kept on disk: a cold `howto guide` need not recompile them."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "xenhowto", "jinja")
+    from xenhowto.diskcache import directory
+
+    path = directory("jinja")
     try:
         os.makedirs(path, exist_ok=True)
         return jinja2.FileSystemBytecodeCache(path)

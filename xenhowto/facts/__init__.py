@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 
 from xenhowto.findings import Finding, HowtoError
 from xenhowto.facts import load, model
@@ -83,31 +82,12 @@ def _digest(data_dir: str) -> str:
     return h.hexdigest()[:32]
 
 
-def _disk_cache(digest: str) -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "xenhowto", f"facts-{digest}.pickle")
-
-
 def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     """Validating the data takes most of a cold `howto` run; the result only
-    depends on the bytes of the data, schemas and code, so it is kept on disk
-    under their digest (a stale entry can never match)."""
-    path = _disk_cache(_digest(data_dir))
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    result = _load(data_dir)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError):
-        pass  # no cache: still correct, only slower
-    return result
+    depends on the bytes of the data, schemas and code (their digest)."""
+    from xenhowto import diskcache
+
+    return diskcache.cached("facts", _digest(data_dir), lambda: _load(data_dir))
 
 
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import pickle
 
 from xenhowto.guide import compose, fragments
 from xenhowto.guide.setup import Setup, resolve
@@ -70,25 +69,11 @@ def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
     """Parsing the page takes most of a cold `howto guide`; the result depends
     only on the page, the data, the date and the code, so it is kept on disk
     under their digest (a stale entry can never match)."""
+    from xenhowto import diskcache
+
     with open(os.path.join(project.docs_dir, HOWTO), encoding="utf-8") as f:
         text = f.read()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "xenhowto", f"steps-{_digest(project, text, as_of)}.pickle")
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    parsed = _parse(project, text, as_of)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(parsed, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError):
-        pass  # no cache: still correct, only slower
-    return parsed
+    return diskcache.cached("steps", _digest(project, text, as_of), lambda: _parse(project, text, as_of))
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:
