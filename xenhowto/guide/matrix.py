@@ -51,6 +51,7 @@ from xenhowto import examples
 from xenhowto.guide import conditions, constraints, model
 from xenhowto.guide.compose import _tidy
 from xenhowto.guide.fragments import applies
+from xenhowto.guide.setup import candidates
 from xenhowto.ikiwiki.context import GUIDE, PageContext
 from xenhowto.ikiwiki.expand import expand
 from xenhowto.snippets.variables import DEPENDS, SLOTS
@@ -116,25 +117,6 @@ class _Texts:
             self._index[key] = len(self.items)
             self.items.append(text)
         return self._index[key]
-
-
-def _candidates(name: str, dim: model.Dimension, view, rec, as_of: dt.date) -> list:
-    # Mirrors setup.resolve's candidates (the tests compare resolve_given with resolve).
-    if name == "xen":
-        known = [p for p in view.facts.packages if p.added.earliest <= as_of]
-        preferred = [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
-        in_pkgsrc = [p.xen for p in sorted(view.packages(), key=lambda p: p.key, reverse=True)]
-        rest = [p.xen for p in sorted(known, key=lambda p: p.key, reverse=True)]
-        return list(dict.fromkeys(preferred + in_pkgsrc + rest))
-    if name == "netbsd":
-        newest = [rec.netbsd_branch] if rec.netbsd_branch else []
-        return list(dict.fromkeys(newest + [b.name for b in reversed(view.branches())] + ["current"]))
-    default = dim.default
-    if default == "recommended":
-        default = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch}.get(name)
-    if dim.kind == "choice":
-        return list(dict.fromkeys(([default] if default else []) + list(dim.choices)))
-    return [default if dim.kind != "flag" else bool(default)]
 
 
 def _notes(m: model.SetupModel, view, known) -> list[tuple[list, str]]:
@@ -206,7 +188,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
         entry = {
             "name": name, "kind": d.kind, "label": d.label, "help": d.help, "flag": d.flag,
             "choices": choices, "default": default[name],
-            "candidates": _candidates(name, d, view, rec, as_of),
+            "candidates": candidates(name, d, view, rec),
             "slot": slot, "empty": bool(pattern and pattern[0].match("")),
             # when the guide's setup list shows it (mirrors compose._setup_lines)
             "listed": ["==", "console", "serial"] if name.startswith("serial_") else None,

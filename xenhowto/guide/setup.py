@@ -121,6 +121,26 @@ def constraint_message(cons: model.Constraint) -> str:
     return f"{cons.reason} (constraint {cons.id}; it rests on: {cons.fact})"
 
 
+def candidates(name: str, dim: model.Dimension, view, rec) -> list:
+    """An unset dimension's values in the order resolve() tries them: the
+    recommendation first, then the rest (the guide builder ships this order)."""
+    if name == "xen":
+        known = [p for p in view.facts.packages if p.added.earliest <= view.as_of]
+        preferred = [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
+        in_pkgsrc = [p.xen for p in sorted(view.packages(), key=lambda p: p.key, reverse=True)]
+        rest = [p.xen for p in sorted(known, key=lambda p: p.key, reverse=True)]
+        return list(dict.fromkeys(preferred + in_pkgsrc + rest))
+    if name == "netbsd":
+        newest = [rec.netbsd_branch] if rec.netbsd_branch else []
+        return list(dict.fromkeys(newest + [b.name for b in reversed(view.branches())] + ["current"]))
+    default = dim.default
+    if default == "recommended":
+        default = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch}.get(name)
+    if dim.kind == "choice":
+        return list(dict.fromkeys(([default] if default else []) + list(dim.choices)))
+    return [default if dim.kind != "flag" else bool(default)]
+
+
 _PER_DATE: dict = {}
 
 
@@ -169,33 +189,17 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
     if cons is not None:
         raise SetupError(f"impossible setup: {constraint_message(cons)}")
 
-    def candidates(name: str, dim: model.Dimension) -> list:
-        if name == "xen":
-            known = [p for p in view.facts.packages if p.added.earliest <= as_of]
-            preferred = [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
-            in_pkgsrc = [p.xen for p in sorted(view.packages(), key=lambda p: p.key, reverse=True)]
-            rest = [p.xen for p in sorted(known, key=lambda p: p.key, reverse=True)]
-            return list(dict.fromkeys(preferred + in_pkgsrc + rest))
-        if name == "netbsd":
-            newest = [rec.netbsd_branch] if rec.netbsd_branch else []
-            return list(dict.fromkeys(newest + [b.name for b in reversed(view.branches())] + ["current"]))
-        default = dim.default
-        if default == "recommended":
-            default = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch}.get(name)
-        if dim.kind == "choice":
-            return list(dict.fromkeys(([default] if default else []) + list(dim.choices)))
-        return [default if dim.kind != "flag" else bool(default)]
-
     for name, dim in m.dimensions.items():
         if name in values:
             continue
-        for candidate in candidates(name, dim):
+        options = candidates(name, dim, view, rec)
+        for candidate in options:
             trial = dict(values, **{name: candidate})
             if _broken(trial, rules, only=name) is None:
                 values[name] = candidate
                 break
         else:
-            blocking = _broken(dict(values, **{name: candidates(name, dim)[0]}), rules, only=name)
+            blocking = _broken(dict(values, **{name: options[0]}), rules, only=name)
             reason = constraint_message(blocking) if blocking else "no choice fits"
             raise SetupError(f"no {dim.label} fits the other choices: {reason}")
 
