@@ -352,7 +352,8 @@ def test_instant_navigation_copy_dark_and_print(browser, base, site):
         page.go_back()
         page.wait_for_selector(".gb-guide h1")
         page.select_option("#gb-console", "serial")
-        assert "console=serial" in page.evaluate("new Promise(r => setTimeout(() => r(location.search), 50))")
+        # the address follows the guide once it is drawn: wait for it rather than a fixed 50 ms
+        page.wait_for_url(re.compile(r"console=serial"))
         assert page.evaluate("window.instantMarker") == 1
 
         ARTIFACTS.mkdir(exist_ok=True)
