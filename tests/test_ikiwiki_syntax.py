@@ -2,7 +2,9 @@
 no input, however odd, makes the scanner or the expansion raise."""
 from __future__ import annotations
 
-from hypothesis import given, settings
+import re
+
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xenhowto.ikiwiki.context import SITE, WIKI, PageContext
@@ -87,6 +89,80 @@ def test_errors_carry_their_lines():
     assert "resolves to no page" in c.findings[1].message
     assert "levels" in c.findings[2].message
     assert "never closed" in c.findings[3].message
+
+
+# ikiwiki's directive pattern (IkiWiki.pm, prefix_directives) with each
+# parameter in an atomic group (?>...), and its link pattern (Plugin/link.pm):
+# the meaning syntax.scan implements without backtracking (see its docstring).
+_REFERENCE_DIRECTIVE = re.compile(r"""
+    (?P<escape>\\?) \[\[! (?P<name>[-\w]+)
+    (?P<params>\s+(?:(?>(?:[-.\w]+=)?(?:\"\"\".*?\"\"\"|"[^"]*?"|'''.*?'''
+                     |<<(?P<heredoc>[a-zA-Z]+)\n(?:.*?)\n(?P=heredoc)|[^"\s\]]+))\s*)*)?
+    \]\]""", re.S | re.X)
+_REFERENCE_LINK = re.compile(r"""
+    (?P<escape>\\?) \[\[(?=[^!]) (?:(?P<text>[^\]\|]+)\|)? (?P<target>[^\n\r\]\#]+)
+    (?:\#(?P<anchor>[^\s\]]+))? \]\]""", re.X)
+
+
+def _reference_scan(text: str) -> list[tuple]:
+    """The scan written with the regular expressions (slow: small inputs only)."""
+    out, pos = [], 0
+    while (at := text.find("[[", pos)) >= 0:
+        start = at - 1 if at > pos and text[at - 1] == "\\" else at
+        regex = _REFERENCE_DIRECTIVE if text.startswith("[[!", at) else _REFERENCE_LINK
+        m = regex.match(text, start)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            if m.group("escape"):
+                out.append(("Escaped", m.group(0)[1:]))
+            elif regex is _REFERENCE_LINK:
+                out.append(("WikiLink", m["text"], m["target"], m["anchor"], line))
+            else:
+                out.append(("Directive", m["name"], parse_params((m["params"] or "").strip()), line))
+            pos = m.end()
+            continue
+        if regex is _REFERENCE_DIRECTIVE and start == at:
+            out.append(("Unclosed", re.match(r"\[\[!([-\w]*)", text[at:]).group(1), text.count("\n", 0, at) + 1))
+        pos = at + (3 if regex is _REFERENCE_DIRECTIVE else 2)
+    return out
+
+
+def _tokens(text: str) -> list[tuple]:
+    out = []
+    for t in scan(text):
+        if isinstance(t, Escaped):
+            out.append(("Escaped", t.literal))
+        elif isinstance(t, WikiLink):
+            out.append(("WikiLink", t.text, t.target, t.anchor, t.line))
+        elif isinstance(t, Directive):
+            out.append(("Directive", t.name, t.params, t.line))
+        else:
+            out.append(("Unclosed", t.name, t.line))
+    return out
+
+
+_syntax = st.lists(st.sampled_from(
+    ["[[", "]]", "[[!", "x", "a=", '"', '"""', "'''", "<<EOF\n", "\nEOF", " ", "\n", "|", "#", "\\",
+     "]", "[", "!", "b c", "k=v", "\r"]), max_size=16).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_syntax)
+@example("[[a#]] [[#a]] [[|a]] [[a|]] [[a\nb|c]] [[a|b\nc]] [[a#b c]] [[a|b|c#d#e]] [[a\rb]]")
+@example('[[!x a="""b"""c]] [[!x a="b"c]] [[!x a= b]] [[!x a=]] [[!x """]] [[!x "]]"]]')
+@example("[[!x d=<<EOF\n\nEOF]] [[!x d=<<EOF\nEOF]] [[!x d=<<EOF\na\nEOFX]] [[!x \'\'\'a\'\'\'b]]")
+@example('\\[[!x]] \\\\[[a]] \\[[!x "]] [[!]] [[!-]] [[!x\n]]')
+def test_the_linear_scan_means_what_the_reference_patterns_mean(text):
+    assert _tokens(text) == _reference_scan(text)
+
+
+def test_an_unclosed_directive_is_read_once_not_backtracked():
+    # ikiwiki's pattern would try every way to split these lines (minutes for 25);
+    # each parameter position is read at most once
+    text = '[[!shell host=dom0 content="""\n' * 2000
+    tokens = list(scan(text))
+    assert [t.line for t in tokens] == list(range(1, 2001))
+    assert all(isinstance(t, Unclosed) and t.name == "shell" for t in tokens)
 
 
 # Text made of the characters that matter to the scanner, with real fragments mixed in.

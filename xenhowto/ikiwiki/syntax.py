@@ -1,75 +1,56 @@
 """The two pieces of ikiwiki syntax that sit on top of markdown: directives
 (``[[!name args]]``) and wikilinks (``[[page]]``, ``[[text|page#anchor]]``).
 
-The regular expressions are ikiwiki's own (IkiWiki.pm ``preprocess`` with
-``prefix_directives`` on, and ``IkiWiki/Plugin/link.pm``), translated to Python,
-so that what we accept and how we split arguments is what the wiki does.  Like
-ikiwiki, the scan ignores markdown structure: a directive inside a code block is
-still a directive unless written ``\\[[!``.
+What we accept and how we split arguments follows ikiwiki's own patterns
+(IkiWiki.pm ``preprocess`` with ``prefix_directives`` on, and
+``IkiWiki/Plugin/link.pm``).  Like ikiwiki, the scan ignores markdown
+structure: a directive inside a code block is still a directive unless
+written ``\\[[!``.
+
+The scan runs in time linear in the page, whatever the page holds.  ikiwiki's
+directive pattern backtracks exponentially on an unclosed directive (25 lines
+of ``[[!shell content=\"\"\"`` take minutes), so each parameter is read
+atomically: a quoted value ends at its first closing delimiter and, once read,
+is not re-read another way.  This is ikiwiki's pattern with each parameter in
+an atomic group, ``(?>key=value)`` (tests/test_ikiwiki_syntax.py checks the
+two agree); it differs from ikiwiki only on a directive that ikiwiki itself
+could close only by re-reading an earlier value (``[[!x \"\"\"a"]]\"\"\"``:
+ikiwiki re-reads \"\"\" as "" and closes at the first ``]]``; we report it unclosed).
+Wikilinks need no backtracking at all: no part of one contains ``]``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterator, Union
 
-from xenhowto.findings import line_of
 
-# One parameter: optional key=, then a triple-quoted, quoted, triple-single-quoted,
-# heredoc or bare value.  The bare value is possessive (++): ikiwiki's pattern
-# lets one long word split into many parameters, which backtracks exponentially
-# on an unclosed directive; a word never needs splitting to reach ]].
-_PARAM = r"""
-    (?:[-.\w]+=)?
-    (?:
-        \"\"\".*?\"\"\"
-      | "[^"]*?"
-      | '''.*?'''
-      | <<(?P<heredoc>[a-zA-Z]+)\n(?:.*?)\n(?P=heredoc)
-      | [^"\s\]]++
-    )
-    \s*
-"""
-
-DIRECTIVE_RE = re.compile(
-    r"""
-    (?P<escape>\\?)
-    \[\[!
-    (?P<name>[-\w]+)
-    (?P<params>\s+(?:""" + _PARAM + r""")*)?
-    \]\]
-    """,
-    re.S | re.X,
-)
-
-_PARAM_SPLIT_RE = re.compile(
-    r"""
-    (?:(?P<key>[-.\w]+)=)?
-    (?:
-        \"\"\"(?P<triple>.*?)\"\"\"
-      | "(?P<quoted>[^"]*?)"
-      | '''(?P<single>.*?)'''
-      | <<(?P<hd>[a-zA-Z]+)\n(?P<heredoc>.*?)\n(?P=hd)
-      | (?P<bare>\S+)
-    )
-    (?:\s+|$)
-    """,
-    re.S | re.M | re.X,
-)
-
-WIKILINK_RE = re.compile(
-    r"""
-    (?P<escape>\\?)
-    \[\[(?=[^!])
-    (?:(?P<text>[^\]\|]+)\|)?
-    (?P<target>[^\n\r\]\#]+)
-    (?:\#(?P<anchor>[^\s\]]+))?
-    \]\]
-    """,
-    re.X,
-)
-
+_NAME_RE = re.compile(r"[-\w]+")
+_KEY_RE = re.compile(r"[-.\w]+=")
+_SPACE_RE = re.compile(r"\s*")
+_BARE_RE = re.compile(r'[^"\s\]]+')  # a bare value inside [[!...]]
+_SPLIT_BARE_RE = re.compile(r"\S+")  # a bare value when splitting the parameters
+_HEREDOC_RE = re.compile(r"<<([a-zA-Z]+)\n")
 _DIRECTIVE_OPEN_RE = re.compile(r"(\\?)\[\[!([-\w]*)")
+
+
+class _Occurrences:
+    """Where a pattern occurs in a text, found once (lazily) so that "the
+    first occurrence at or after pos" costs a binary search, whatever the
+    order of the questions: the scan stays linear on any input."""
+
+    def __init__(self, text: str, pattern: str, accept=None):
+        self.text, self.pattern, self.accept = text, pattern, accept
+        self._at: list[int] | None = None
+
+    def first(self, pos: int) -> int:
+        """The first occurrence at or after ``pos`` (len(text) when none)."""
+        if self._at is None:
+            found = (m.start() for m in re.finditer(self.pattern, self.text))
+            self._at = [i for i in found if self.accept(i)] if self.accept else list(found)
+        i = bisect.bisect_left(self._at, pos)
+        return self._at[i] if i < len(self._at) else len(self.text)
 
 
 @dataclass
@@ -127,34 +108,167 @@ class Unclosed:
 Token = Union[Directive, WikiLink, Escaped, Unclosed]
 
 
+class _Values:
+    """ikiwiki's value forms, in its order: triple-quoted, "...", triple
+    single-quoted, a heredoc (<<TAG ... TAG), then a bare word.  A quoted value ends at its
+    first closing delimiter that ``delimited`` accepts after it (inside
+    [[!...]] any; when splitting the parameters, whitespace or a line end)."""
+
+    def __init__(self, text: str, bare: re.Pattern, delimited=None):
+        self.text, self.bare = text, bare
+        end = len(text)
+        ok = (lambda at: True) if delimited is None else delimited
+        self.triple = _Occurrences(text, r'(?=""")', lambda i: ok(i + 3))
+        self.single = _Occurrences(text, r"(?=''')", lambda i: ok(i + 3))
+        self.quote = _Occurrences(text, r'"')
+        self.ok, self.end = ok, end
+        self.heredocs: dict[str, _Occurrences] = {}
+
+    def value(self, pos: int) -> tuple[str, str, int] | None:
+        """(form, value, end) of the value at ``pos``, or None."""
+        text, n = self.text, self.end
+        if text.startswith('"""', pos):
+            close = self.triple.first(pos + 3)
+            if close < n:
+                return "triple", text[pos + 3 : close], close + 3
+        if text.startswith('"', pos):
+            close = self.quote.first(pos + 1)  # "[^"]*?" cannot pass a quote
+            if close < n and self.ok(close + 1):
+                return "quoted", text[pos + 1 : close], close + 1
+        if text.startswith("'''", pos):
+            close = self.single.first(pos + 3)
+            if close < n:
+                return "single", text[pos + 3 : close], close + 3
+        m = _HEREDOC_RE.match(text, pos)
+        if m:
+            tag = m.group(1)
+            if tag not in self.heredocs:
+                self.heredocs[tag] = _Occurrences(text, re.escape("\n" + tag),
+                                                  lambda i, k=len(tag): self.ok(i + 1 + k))
+            close = self.heredocs[tag].first(m.end())
+            if close < n:
+                return "heredoc", text[m.end() : close], close + 1 + len(tag)
+        m = self.bare.match(text, pos)
+        if m:
+            return "bare", m.group(0), m.end()
+        return None
+
+
 def parse_params(text: str) -> list[tuple[str | None, str]]:
-    """Split a directive's parameter text the way ikiwiki does."""
+    """Split a directive's parameter text the way ikiwiki's preprocess() does
+    (key=, then one of its value forms, then whitespace or a line end)."""
+    n = len(text)
+    delimited = lambda at: at >= n or text[at].isspace()  # noqa: E731  ikiwiki: (?:\s+|$) with /m
+    values = _Values(text, _SPLIT_BARE_RE, delimited)
     params: list[tuple[str | None, str]] = []
-    for m in _PARAM_SPLIT_RE.finditer(text):
-        if m.group("triple") is not None:
-            value = m.group("triple").replace("\r\n", "\n").strip("\n")
-        elif m.group("quoted") is not None:
-            value = m.group("quoted")
-        elif m.group("single") is not None:
-            value = m.group("single")
-        elif m.group("heredoc") is not None:
-            value = m.group("heredoc")
-        else:
-            value = m.group("bare")
-        params.append((m.group("key"), value))
+    pos = _SPACE_RE.match(text).end()
+    while pos < n:
+        key, found = None, None
+        m = _KEY_RE.match(text, pos)
+        if m:
+            found = values.value(m.end())
+            key = m.group(0)[:-1] if found else None
+        if found is None:
+            found = values.value(pos)
+        if found is None:  # cannot happen after whitespace was skipped; stay safe
+            pos += 1
+            continue
+        form, value, end = found
+        if form == "triple":
+            value = value.replace("\r\n", "\n").strip("\n")
+        params.append((key, value))
+        pos = _SPACE_RE.match(text, end).end()
     return params
 
 
-def _token(m: re.Match, text: str, make) -> Token:
-    """An escaped match shows literally (without its backslash); else the token."""
-    if m.group("escape"):
-        return Escaped(m.group(0)[1:], m.start(), m.end())
-    return make(m, line_of(text, m.start()))
+class _Scanner:
+    """One pass over a page.  Directives are matched by a deterministic reading
+    of ikiwiki's pattern (each value ends at its first closing delimiter, so
+    nothing backtracks), and a parameter position already known to run off
+    the end without ``]]`` is not read again: the scan is linear in the text.
+    Line numbers are counted as the scan advances."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.values = _Values(text, _BARE_RE)
+        self.dead: set[int] = set()  # parameter positions that reach no ]]
+        self.line, self.line_at = 1, 0
+        self.close = _Occurrences(text, r"\]")
+        self.bar = _Occurrences(text, r"\|")
+        self.hash = _Occurrences(text, "#")
+        self.newline = _Occurrences(text, r"[\n\r]")
+        self.space = _Occurrences(text, r"\s")
+
+    def line_of(self, offset: int) -> int:
+        self.line += self.text.count("\n", self.line_at, offset)
+        self.line_at = offset
+        return self.line
+
+    def directive(self, start: int) -> tuple[str, int, int, int] | None:
+        """(name, params start, params end, end) of [[!name params]] at ``start``."""
+        text, n = self.text, len(self.text)
+        name = _NAME_RE.match(text, start + 3)
+        if not name:
+            return None
+        pos = name.end()
+        params_start = pos
+        if pos < n and text[pos].isspace():
+            pos = _SPACE_RE.match(text, pos).end()
+            visited = []
+            while not text.startswith("]]", pos):
+                if pos in self.dead:
+                    break
+                visited.append(pos)
+                found = None
+                m = _KEY_RE.match(text, pos)
+                if m:
+                    found = self.values.value(m.end())
+                if found is None:
+                    found = self.values.value(pos)
+                if found is None:
+                    break
+                pos = _SPACE_RE.match(text, found[2]).end()
+            if not text.startswith("]]", pos):
+                self.dead.update(visited)
+                return None
+        elif not text.startswith("]]", pos):
+            return None
+        return name.group(0), params_start, pos, pos + 2
+
+    def wikilink(self, start: int, body: int) -> tuple[str | None, str, str | None, int] | None:
+        """(text, target, anchor, end) of [[text|target#anchor]] whose body
+        starts at ``body``, by ikiwiki's link pattern: no part holds ]."""
+        text, n = self.text, len(self.text)
+        if body >= n or text[body] == "!":
+            return None
+        close = self.close.first(body)
+        if close + 1 >= n or text[close + 1] != "]":
+            return None
+        bar = self.bar.first(body)
+        if body < bar < close:
+            found = self._target(bar + 1, close)
+            if found:
+                return (text[body:bar], *found, close + 2)
+        found = self._target(body, close)
+        return (None, *found, close + 2) if found else None
+
+    def _target(self, at: int, close: int) -> tuple[str, str | None] | None:
+        """target#anchor between ``at`` and ``close``: a target without #, ] or
+        a line break, then an optional anchor without blanks."""
+        end = min(self.hash.first(at), close)
+        if end == at or self.newline.first(at) < end:
+            return None
+        if end == close:
+            return self.text[at:end], None
+        if end + 1 == close or self.space.first(end + 1) < close:
+            return None
+        return self.text[at:end], self.text[end + 1 : close]
 
 
 def scan(text: str) -> Iterator[Token]:
     """Yield the directives, wikilinks, escapes and unclosed directives of ``text``
     in source order.  Anything else is plain markdown and is not yielded."""
+    s = _Scanner(text)
     pos = 0
     n = len(text)
     while pos < n:
@@ -164,25 +278,32 @@ def scan(text: str) -> Iterator[Token]:
         start = at - 1 if at > 0 and text[at - 1] == "\\" else at
         if start < pos:  # the backslash belonged to an earlier token
             start = at
+        escaped = start < at
         if text.startswith("[[!", at):
-            m = DIRECTIVE_RE.match(text, start)
-            if m and m.start() == start:
-                yield _token(m, text, lambda m, line: Directive(
-                    name=m.group("name"), params=parse_params((m.group("params") or "").strip()),
-                    raw=m.group(0), line=line, start=m.start(), end=m.end()))
-                pos = m.end()
+            found = s.directive(at)
+            if found:
+                name, p0, p1, end = found
+                if escaped:
+                    yield Escaped(text[at:end], start, end)
+                else:
+                    yield Directive(name=name, params=parse_params(text[p0:p1].strip()), raw=text[at:end],
+                                    line=s.line_of(at), start=at, end=end)
+                pos = end
                 continue
             opener = _DIRECTIVE_OPEN_RE.match(text, start)
             if opener and not opener.group(1):
-                yield Unclosed(opener.group(2), line_of(text, at), at, opener.end())
+                yield Unclosed(opener.group(2), s.line_of(at), at, opener.end())
             pos = at + 3
             continue
-        m = WIKILINK_RE.match(text, start)
-        if m and m.start() == start:
-            yield _token(m, text, lambda m, line: WikiLink(
-                target=m.group("target"), text=m.group("text"), anchor=m.group("anchor"),
-                raw=m.group(0), line=line, start=m.start(), end=m.end()))
-            pos = m.end()
+        found = s.wikilink(at, at + 2)
+        if found:
+            label, target, anchor, end = found
+            if escaped:
+                yield Escaped(text[at:end], start, end)
+            else:
+                yield WikiLink(target=target, text=label, anchor=anchor, raw=text[at:end],
+                               line=s.line_of(at), start=at, end=end)
+            pos = end
             continue
         pos = at + 2
 
