@@ -23,5 +23,5 @@ def on_page_markdown(markdown: str, page, config, files):
         wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"), templates_dir=ext.get("templates_dir"),
     )
     for finding in examples.validate(examples.collect(markdown, ctx), ctx.path):
-        _log.log(logging.WARNING if finding.severity == "error" else logging.INFO, str(finding))
+        _log.log(logging.ERROR if finding.severity == "error" else logging.INFO, str(finding))
     return markdown

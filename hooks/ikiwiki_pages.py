@@ -4,7 +4,9 @@
 - each page's wiki name, source path and the site's pages go to the
   extension's config just before MkDocs renders that page;
 - the extension's findings go to MkDocs' log, so --strict fails on them;
-- [[!meta title=...]] becomes the page title.
+- [[!meta title=...]] becomes the page title (else, as on ikiwiki, the page name);
+- every page but the site's own hand-written .md pages is sanitized as the
+  wiki's htmlscrubber does (the wiki pages and the guides made from them).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from xenhowto import asof
-from xenhowto.ikiwiki.directives.meta import title_of
+from xenhowto.ikiwiki.directives.meta import page_title, title_of
 from xenhowto.ikiwiki.expand import page_directives
 from xenhowto.pages import is_wiki_page, page_name
 
@@ -64,9 +66,12 @@ def on_page_markdown(markdown: str, page, config, files):
     ext = config.mdx_configs[EXT]
     ext["page"] = page_name(page.file.src_uri)
     ext["path"] = os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
-    title = title_of(page_directives(markdown))
-    if title and "title" not in page.meta:
-        page.meta["title"] = title
+    ext["scrub"] = isinstance(page.file, MdwnFile) or page.file.generated_by is not None
+    found = page_directives(markdown)
+    if isinstance(page.file, MdwnFile):
+        page.meta["title"] = page_title(found, ext["page"])
+    elif title_of(found) and "title" not in page.meta:
+        page.meta["title"] = page_title(found, ext["page"])
     return markdown
 
 

@@ -30,3 +30,10 @@ class HowtoError(Exception):
 def line_of(text: str, offset: int) -> int:
     """1-based line number of ``offset`` in ``text``."""
     return text.count("\n", 0, offset) + 1
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """User text quoted in a message, cut to ``width`` characters: a finding
+    about a megabyte-long link must still be one readable line."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -45,7 +45,6 @@ import datetime as dt
 import itertools
 import re
 
-import markdown as md_lib
 
 from xenhowto import examples
 from xenhowto.guide import conditions, constraints, model
@@ -242,7 +241,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                 text = _tidy(expand(piece.text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [],
                                                                "state": {}, "meta": {}})))
                 if text:
-                    pieces.append({"when": cond, "md": texts.add(text), "html": texts.add(md_lib.markdown(text))})
+                    pieces.append({"when": cond, "md": texts.add(text), "html": texts.add(_html(text))})
                 continue
             keys = sorted(_snippet_dims(piece, dims))
             variants: list[list] = []
@@ -270,7 +269,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                           "pieces": pieces})
 
     notes = [{"when": cond, "md": texts.add(f"**Note:** {text}"),
-              "html": texts.add(md_lib.markdown(f"**Note:** {text}"))} for cond, text in _notes(m, view, known)]
+              "html": texts.add(_html(f"**Note:** {text}"))} for cond, text in _notes(m, view, known)]
     return {
         "format": FORMAT,
         "as_of": as_of.isoformat(),
@@ -419,6 +418,14 @@ def _snippet(mx: dict, piece: dict, values: dict) -> str:
     label = fill(mx["texts"][label], values)
     block = examples.as_indented_block(fill(mx["texts"][content], values))
     return f"*{label[:1].upper() + label[1:]}:*\n\n{block}"
+
+
+def _html(text: str) -> str:
+    """Prose for the builder, which shows it with innerHTML: as the site's
+    htmlscrubber leaves it, within markdown's limits."""
+    from xenhowto.ikiwiki.limits import markdown_to_html
+
+    return markdown_to_html(text)[0]
 
 
 def compose_markdown(mx: dict, values: dict) -> str:

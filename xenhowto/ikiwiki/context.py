@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from xenhowto.findings import Finding
+from xenhowto.findings import Finding, shorten
+
+# Per page: more findings would only bury the first ones (a hostile page can
+# hold a million unclosed directives).
+MAX_FINDINGS = 100
+# ikiwiki reports a "preprocessing loop" past this depth of directives
+# expanding into directives (IkiWiki.pm, preprocess).
+MAX_NESTING = 8
+
 
 class DirectiveError(Exception):
     """Bad arguments to a directive: the message says what to write instead."""
@@ -32,12 +40,31 @@ class PageContext:
     meta: dict[str, str] = field(default_factory=dict)
     # per-page scratch space for directives that pair up ([[!when]]...[[!endwhen]])
     state: dict = field(default_factory=dict)
+    nesting: int = 0  # how deep in directives' own output this text is
+    # severities of findings past MAX_FINDINGS, summed up by summarize()
+    dropped: list[str] = field(default_factory=list)
+
+    def record(self, finding: Finding) -> None:
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(replace(finding, message=shorten(finding.message, 1000)))
+        else:
+            self.dropped.append(finding.severity)
 
     def error(self, line: int, message: str) -> None:
-        self.findings.append(Finding(self.path, line, message))
+        self.record(Finding(self.path, line, message))
 
     def warn(self, line: int, message: str) -> None:
-        self.findings.append(Finding(self.path, line, message, "warning"))
+        self.record(Finding(self.path, line, message, "warning"))
+
+    def summarize(self) -> None:
+        """One last finding for those past MAX_FINDINGS."""
+        if self.dropped:
+            errors = self.dropped.count("error")
+            self.findings.append(Finding(
+                self.path, max(f.line for f in self.findings),
+                f"{len(self.dropped)} more problem(s) ({errors} error(s)) not listed: "
+                f"fix the first {MAX_FINDINGS} and check again", "error" if errors else "warning"))
+            self.dropped.clear()
 
     def url_from_here(self, site_url: str) -> str:
         """A site-root-relative URL made relative to this page's URL."""

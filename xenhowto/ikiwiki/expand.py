@@ -13,14 +13,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from xenhowto.ikiwiki import directives, wikilinks
-from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
+from xenhowto.findings import shorten
+from xenhowto.ikiwiki.context import MAX_NESTING, SITE, WIKI, DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
 
 
 def _directive(d: Directive, ctx: PageContext) -> str:
     module = directives.REGISTRY.get(d.name)
     if module is None:
-        ctx.error(d.line, f"unknown directive [[!{d.name}]]; known directives: {directives.known_names()}")
+        ctx.error(d.line, f"unknown directive [[!{shorten(d.name)}]]; known directives: {directives.known_names()}")
         return d.raw if ctx.target == WIKI else ""
     try:
         out = module.render(d, ctx)
@@ -35,9 +36,15 @@ def _directive(d: Directive, ctx: PageContext) -> str:
 def _nested(text: str, line: int, ctx: PageContext) -> str:
     """Expand what a project directive produced (it may use wiki-native
     directives and wikilinks); its problems are reported at the directive's line."""
-    inner = replace(ctx, findings=[])
+    if ctx.nesting >= MAX_NESTING:
+        ctx.error(line, f"directives expand into directives more than {MAX_NESTING} deep here "
+                        "(as ikiwiki, this is taken for a loop); the inner ones are left unexpanded")
+        return text
+    inner = replace(ctx, findings=[], dropped=[], nesting=ctx.nesting + 1)
     out = expand(text, inner, nested=True)
-    ctx.findings.extend(replace(f, line=line) for f in inner.findings)
+    for f in inner.findings:
+        ctx.record(replace(f, line=line))
+    ctx.dropped += inner.dropped
     ctx.meta.update(inner.meta)
     return out
 
@@ -60,7 +67,7 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
         if isinstance(token, Unclosed):
             ctx.error(
                 token.line,
-                f"directive [[!{token.name} is never closed: end it with ]] "
+                f"directive [[!{shorten(token.name)} is never closed: end it with ]] "
                 "(quote values that contain spaces or ]; use \"\"\"...\"\"\" across lines)",
             )
             return text[token.start : token.end]
@@ -72,6 +79,7 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
             finish = getattr(module, "finish", None)
             if finish:
                 finish(ctx)
+        ctx.summarize()
     return out
 
 
@@ -109,9 +117,10 @@ def code_warnings(text: str, ctx: PageContext) -> None:
         if isinstance(token, (Directive, WikiLink)) and token.line in code:
             ctx.warn(
                 token.line,
-                f"{token.raw.splitlines()[0]} is inside a code block; ikiwiki expands it there too. "
+                f"{shorten(token.raw.splitlines()[0])} is inside a code block; ikiwiki expands it there too. "
                 "Write \\[[ if it should show literally",
             )
+    ctx.summarize()
 
 
 def page_directives(text: str) -> list[Directive]:

@@ -12,10 +12,12 @@ import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
 from markdown.extensions.def_list import DefListExtension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from xenhowto.ikiwiki import discount
+from xenhowto.findings import line_of
+from xenhowto.ikiwiki import discount, htmlscrubber, limits
 from xenhowto.ikiwiki.context import SITE, PageContext
 from xenhowto.ikiwiki.directives import toc
 from xenhowto.ikiwiki.expand import expand
@@ -30,11 +32,44 @@ class IkiwikiPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ctx = self.ext.new_context()
-        out = expand("\n".join(lines), ctx)
         self.md.ikiwiki_context = ctx
+        self.md.ikiwiki_source = source = "\n".join(lines)
+        limits.check_depth(source, ctx.error)
+        out = expand(source, ctx)
+        return limits.flatten(out.split("\n"))
+
+
+def _report_inline(md: Markdown, text: str) -> None:
+    """A span the inline budget kept plain, reported at its line in the page."""
+    ctx: PageContext = md.ikiwiki_context
+    first = text.strip().split("\n", 1)[0][:40]
+    at = md.ikiwiki_source.find(first) if first else -1
+    ctx.error(line_of(md.ikiwiki_source, at) if at >= 0 else 1, limits.inline_message(text))
+
+
+def _publish(md: Markdown) -> None:
+    """The page's findings to the log (once): errors at ERROR, so that a
+    quiet build (-q keeps only errors) still sees and fails on them."""
+    ctx = getattr(md, "ikiwiki_context", None)
+    if ctx is None or getattr(md, "ikiwiki_published", False):
+        return
+    md.ikiwiki_published = True
+    ctx.summarize()
+    if md.ikiwiki_log:
         for finding in ctx.findings:
-            log.log(logging.WARNING if finding.severity == "error" else logging.INFO, str(finding))
-        return out.split("\n")
+            log.log(logging.ERROR if finding.severity == "error" else logging.INFO, str(finding))
+
+
+class ScrubPostprocessor(Postprocessor):
+    """Last: the page's HTML as ikiwiki's htmlscrubber leaves it."""
+
+    def __init__(self, md: Markdown, enabled: bool):
+        super().__init__(md)
+        self.enabled = enabled
+
+    def run(self, text: str) -> str:
+        _publish(self.md)
+        return htmlscrubber.scrub(text) if self.enabled else text
 
 
 def _heading_text(h: etree.Element) -> str:
@@ -95,6 +130,7 @@ class TocTreeprocessor(Treeprocessor):
 
 class IkiwikiExtension(Extension):
     def __init__(self, **kwargs):
+        self.md: Markdown | None = None
         self.config = {
             "page": ["index", "wiki page name of the page being rendered"],
             "path": ["", "source file shown in messages"],
@@ -103,11 +139,17 @@ class IkiwikiExtension(Extension):
             "wiki_url": ["https://wiki.netbsd.org/", "base URL of the NetBSD wiki"],
             "templates_dir": ["", "directory holding templates/<id>.mdwn"],
             "as_of": ["", "as-of date YYYY-MM-DD for dated facts (default today)"],
+            "scrub": [True, "sanitize the page's HTML as ikiwiki's htmlscrubber does (false only for the "
+                            "site's own hand-written pages)"],
+            "context": [None, "a PageContext to fill instead of a new one (howto check reads its findings; "
+                              "nothing is logged)"],
         }
         super().__init__(**kwargs)
 
     def new_context(self) -> PageContext:
         c = self.getConfigs()
+        if c["context"] is not None:
+            return c["context"]
         return PageContext(
             path=c["path"] or c["page"],
             page=c["page"],
@@ -119,8 +161,15 @@ class IkiwikiExtension(Extension):
             as_of=dt.date.fromisoformat(c["as_of"]) if c["as_of"] else None,
         )
 
+    def reset(self) -> None:
+        if self.md is not None:
+            self.md.ikiwiki_published = False
+
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        self.md = md
+        md.ikiwiki_log = self.getConfig("context") is None
+        md.ikiwiki_published = False
         # After normalize_whitespace (30), before raw HTML is stashed (20),
         # and before fenced code (25): ikiwiki expands the page before Discount
         # sees any of it, code blocks included.
@@ -140,6 +189,20 @@ class IkiwikiExtension(Extension):
             TocExtension().extendMarkdown(md)
         # After toc (5) has given the headings their ids.
         md.treeprocessors.register(TocTreeprocessor(md), "ikiwiki_toc", 4)
+        # Bounds on what Python-Markdown parses recursively (xenhowto.ikiwiki.limits):
+        # before the inline pass (20), and around the whole conversion.
+        md.treeprocessors.register(
+            limits.InlineBudget(md, lambda text: _report_inline(md, text)), "inline_budget", 25)
+
+        def recursion(line: int, message: str) -> None:
+            ctx = getattr(md, "ikiwiki_context", None) or self.new_context()
+            md.ikiwiki_context = ctx
+            ctx.error(line, message)
+            _publish(md)
+
+        limits.guard(md, recursion)
+        # After raw HTML is put back (30) and every other postprocessor.
+        md.postprocessors.register(ScrubPostprocessor(md, bool(self.getConfig("scrub"))), "htmlscrubber", 1)
 
 
 def makeExtension(**kwargs) -> IkiwikiExtension:

@@ -8,10 +8,13 @@ import html
 import re
 from urllib.parse import quote
 
+from xenhowto.findings import shorten
 from xenhowto.ikiwiki.context import GUIDE, PageContext
 from xenhowto.ikiwiki.syntax import WikiLink
 
 _URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://|^mailto:", re.I)
+# What a wikilink may point to outside the wiki: a link is data, never code.
+SCHEMES = ("http", "https", "ftp", "mailto")
 
 
 def linkpage(link: str) -> str:
@@ -87,12 +90,18 @@ def link_text(link: WikiLink) -> str:
 
 
 def render(link: WikiLink, ctx: PageContext) -> str:
+    if _URL_RE.match(link.target.strip()):
+        scheme = link.target.strip().split(":", 1)[0].lower()
+        if scheme not in SCHEMES:
+            ctx.error(link.line, f"wikilink [[{shorten(link.raw[2:-2])}]] points to a {scheme}: URL; "
+                                 f"a link may be to a wiki page or a URL starting {', '.join(s + ':' for s in SCHEMES)}")
+            return html.escape(link_text(link))
     href = resolve(link, ctx)
     if href is None:
-        shown = ", ".join(candidates(ctx.page, linkpage(link.target.strip())))
+        shown = shorten(", ".join(candidates(ctx.page, linkpage(link.target.strip()))), 200)
         ctx.error(
             link.line,
-            f"wikilink [[{link.target}]] resolves to no page (tried {shown}); "
+            f"wikilink [[{shorten(link.target)}]] resolves to no page (tried {shown}); "
             "fix the name, or add the wiki page to known_wiki_pages in mkdocs.yml",
         )
         return html.escape(link_text(link))

@@ -37,3 +37,13 @@ def title_of(directives: list[Directive]) -> str | None:
         if d.name == "meta" and d.get("title"):
             return d.get("title")
     return None
+
+
+def page_title(directives: list[Directive], page: str) -> str:
+    """The page's title as ikiwiki shows it, [[!meta title]] or else the last
+    part of the page name (pagetitle), escaped: MkDocs' themes print titles
+    into <title>, the header and the nav without escaping them."""
+    from xenhowto.ikiwiki.htmlscrubber import inert_text
+    from xenhowto.ikiwiki.wikilinks import pagetitle
+
+    return inert_text(title_of(directives) or pagetitle(page.rsplit("/", 1)[-1]))

@@ -46,6 +46,8 @@ def _cell(md, text: str) -> str:
     if _PLAIN.match(text):
         return html.escape(text.lstrip(), quote=False)  # as markdown: leading blanks go
     out = md.reset().convert(text)
+    for problem in getattr(md, "limit_problems", ()):
+        raise DirectiveError(f"a table cell: {problem}")
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out
@@ -81,7 +83,10 @@ def render(d: Directive, ctx: PageContext) -> str:
         raise DirectiveError("table has a header row but no data rows")
     import markdown
 
-    md = markdown.Markdown()
+    from xenhowto.ikiwiki.limits import LimitsExtension
+
+    # The cells' HTML lands in the page, which the htmlscrubber cleans as a whole.
+    md = markdown.Markdown(extensions=[LimitsExtension()])
     cls = d.get("class")
     lines = [f'<table class="{html.escape(cls)}">' if cls else "<table>"]
     if head is not None:

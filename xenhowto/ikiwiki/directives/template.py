@@ -7,12 +7,16 @@ import html
 import os
 import re
 
+from xenhowto.findings import shorten
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
 
 WIKI_NATIVE = True
 
 _VAR = re.compile(r"<TMPL_VAR\s+(?:NAME=)?\"?(\w+)\"?[^>]*>", re.I)
+# A raw_ value goes into the page unescaped (man: into a link's URL); these
+# would end the link or start markup there.
+_UNSAFE_RAW = re.compile(r"[\s<>()\[\]\"'`\\]")
 _IF = re.compile(r"<TMPL_(IF|UNLESS)\s+(?:NAME=)?\"?(\w+)\"?\s*>(.*?)(?:<TMPL_ELSE>(.*?))?</TMPL_\1>", re.I | re.S)
 
 
@@ -69,5 +73,10 @@ def render(d: Directive, ctx: PageContext) -> str:
     extra = sorted(values.keys() - known)
     if extra:
         raise DirectiveError(f"template {name} does not use {', '.join(e + '=' for e in extra)}")
+    raw = {v[4:] for v in _VAR.findall(body) if v.lower().startswith("raw_")}
+    for key in sorted(raw & values.keys()):
+        if _UNSAFE_RAW.search(values[key]):
+            raise DirectiveError(f"template {name}: {key}={shorten(values[key])!r} goes into a link unchanged, "
+                                 "so it may not hold blanks, quotes, brackets, parentheses, < or >")
     # ikiwiki keeps the template's final newline ("xl(1)\n." shows as "xl(1) .")
     return fill(body, values)
