@@ -194,6 +194,10 @@ def test_export_keeps_wiki_syntax_verbatim(text):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcXYZ019 ,.()/:+'-", max_size=30))
+@example(" - ")
+@example("--- ")
+@example("    a")
+@example(" 1. x")
 def test_table_cells_skip_markdown_only_where_it_would_change_nothing(cell):
     import markdown
 

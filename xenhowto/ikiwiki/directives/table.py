@@ -39,7 +39,8 @@ def _rows(d: Directive) -> list[list[str]]:
 
 # A cell of plain words, dates and versions renders as itself (escaped): no
 # need to run markdown over it.  Anything that could be syntax goes to markdown.
-_PLAIN = re.compile(r"^(?![-+*]\s|\d+[.)]\s|#)[A-Za-z0-9 ,.()/:+'-]*$")
+# (Not: 4 leading blanks (code), a list marker or # after blanks, a line of dashes (a rule).)
+_PLAIN = re.compile(r"^(?![ ]{4}|\s*(?:[-+*](?:\s|$)|\d+[.)](?:\s|$)|#)|\s*(?:-\s*){3,}$)[A-Za-z0-9 ,.()/:+'-]*$")
 
 
 def _cell(md, text: str) -> str:
