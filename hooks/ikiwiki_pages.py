@@ -19,7 +19,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from xenhowto import asof
 from xenhowto.ikiwiki.directives.meta import page_title, title_of
 from xenhowto.ikiwiki.expand import page_directives
-from xenhowto.pages import is_wiki_page, page_name
+from xenhowto.pages import is_wiki_page, page_name, read_page
 
 EXT = "xenhowto.ikiwiki"
 _log = logging.getLogger("mkdocs.hooks.ikiwiki")
@@ -59,10 +59,22 @@ def on_files(files: Files, config) -> Files:
     return Files(out)
 
 
+def on_page_read_source(page, config):
+    """A wiki page is read as the check and the export read it (xenhowto.pages):
+    a FIFO, a huge file or bytes that are not UTF-8 are an error at file:line."""
+    if not isinstance(page.file, MdwnFile):
+        return None
+    text, findings = read_page(page.file.abs_src_path, os.path.relpath(page.file.abs_src_path))
+    for finding in findings:
+        _log.error(str(finding))
+    page.ikiwiki_source = text
+    return text
+
+
 def on_page_markdown(markdown: str, page, config, files):
     if isinstance(page.file, MdwnFile):
         # ikiwiki has no "Key: value" header: MkDocs must not eat a first line like "Warning: ..."
-        markdown, page.meta = page.file.content_string, {}
+        markdown, page.meta = page.ikiwiki_source, {}
     ext = config.mdx_configs[EXT]
     ext["page"] = page_name(page.file.src_uri)
     ext["path"] = os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri

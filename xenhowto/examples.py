@@ -99,6 +99,8 @@ def render_template(name: str, variables: dict) -> str:
         return out if out.endswith("\n") else out + "\n"
     except jinja2.TemplateNotFound:
         raise DirectiveError(f"template={name!r} is unknown; known: {', '.join(template_names())}") from None
+    except (jinja2.TemplateSyntaxError, jinja2.SecurityError) as e:
+        raise DirectiveError(f"template {name} is broken: {e}") from None
     except jinja2.UndefinedError as e:
         from xenhowto.snippets.variables import DEPENDS
 
@@ -111,9 +113,34 @@ def render_template(name: str, variables: dict) -> str:
 def render_for_setup(name: str, values: dict) -> str:
     """A template filled from setup values and what data/ derives from them."""
     from xenhowto.facts import load_facts
+    from xenhowto.findings import HowtoError
     from xenhowto.snippets.variables import derive
 
-    return render_template(name, derive(values, load_facts()))
+    try:
+        variables = derive(values, load_facts())
+    except HowtoError as e:
+        raise DirectiveError(f"template {name} needs the facts of data/, which have problems: {e}") from None
+    except (LookupError, ValueError) as e:
+        raise DirectiveError(f"template {name} cannot be filled: {e}") from None
+    return render_template(name, variables)
+
+
+def check_variables(variables: dict[str, str]) -> None:
+    """A template's variables that name a setup dimension must hold a value a
+    reader could choose (dom0_arch=sparc64 is refused, not rendered as i386)."""
+    from xenhowto.findings import HowtoError
+    from xenhowto.guide import model, setup
+
+    try:
+        dims = model.load().dimensions
+    except HowtoError:
+        return  # a broken setup model is reported by `howto check` and the build
+    for key, value in variables.items():
+        if key in dims:
+            try:
+                setup.typed_value(key, value, shown=f"{key}=")
+            except setup.SetupError as e:
+                raise DirectiveError(str(e)) from None
 
 
 def template_variables(name: str) -> set[str]:
@@ -171,6 +198,7 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Ex
         ex.template = template
         ex.variables = {k: v for k, v in params.items() if k not in allowed or k in CONTEXT_KEYS}
         ex.variables.pop("template", None)
+        check_variables(ex.variables)
         ex.content = render_for_setup(template, dict(ex.variables, **(overrides or {})))
     else:
         raw = params["content"]

@@ -16,7 +16,7 @@ from xenhowto import atomic
 from xenhowto.findings import HowtoError
 from xenhowto.ikiwiki.context import WIKI, PageContext
 from xenhowto.ikiwiki.expand import expand
-from xenhowto.pages import page_name, site_url, wiki_sources
+from xenhowto.pages import page_name, read_page, site_url, wiki_sources
 from xenhowto.project import Project
 
 MANIFEST = ".howto-export.json"
@@ -34,8 +34,8 @@ def render_pages(project: Project, as_of: dt.date) -> dict[str, str]:
     findings = []
     for src in sources:
         path = os.path.join(project.docs_dir, src)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text, problems = read_page(path)
+        findings += problems
         ctx = PageContext(
             path=os.path.relpath(path),
             page=page_name(src),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+from xenhowto.findings import Finding
+
 PAGE_SUFFIXES = (".mdwn", ".md")
 NOT_PAGES = ("templates/",)
 
@@ -40,3 +42,21 @@ def wiki_sources(docs_dir: str) -> list[str]:
             if is_wiki_page(rel):
                 found.append(rel)
     return sorted(found)
+
+
+# A page larger than this is not a page (the HOWTO is about 100 KB).
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+
+
+def read_page(path: str, shown: str | None = None) -> tuple[str, list[Finding]]:
+    """A wiki page's text, the one way the build, the check, the export and
+    the guides read it: a problem (not a regular file, too large, not UTF-8)
+    is a finding; the text is still returned when there is one to render."""
+    from xenhowto.inputs import InputError, read_text
+
+    shown = shown or os.path.relpath(path)
+    try:
+        text, problem = read_text(path, MAX_PAGE_BYTES, "page")
+    except InputError as e:
+        return "", [Finding(shown, 1, str(e))]
+    return text, [Finding(shown, *problem)] if problem else []

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from xenhowto.checking import examples as page_examples
 from xenhowto.findings import Finding, HowtoError
 from xenhowto.ikiwiki.context import SITE, PageContext
-from xenhowto.ikiwiki.expand import code_warnings, expand
-from xenhowto.pages import page_name, site_url, wiki_sources
+from xenhowto.ikiwiki.expand import code_warnings
+from xenhowto.pages import page_name, read_page, site_url, wiki_sources
 from xenhowto.project import Project
 
 
@@ -38,21 +38,29 @@ def _context(project: Project, path: str, as_of: dt.date) -> PageContext:
     )
 
 
+def render(text: str, ctx: PageContext) -> None:
+    """The page through the same markdown pass as the site's build (the ikiwiki
+    extension and its limits), so that what fails the build fails the check."""
+    import markdown
+
+    from xenhowto.ikiwiki.extension import IkiwikiExtension
+
+    markdown.Markdown(extensions=[IkiwikiExtension(context=ctx)]).convert(text)
+
+
 def check_page(project: Project, path: str, as_of: dt.date, window_months: int, report: Report,
                outside_project: bool = False) -> None:
     from xenhowto.facts.staleness import stale_mentions
 
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        report.findings.append(Finding(os.path.relpath(path), 1, f"cannot read: {e}"))
+    text, problems = read_page(path)
+    report.findings += problems
+    if problems and not text:
         return
     ctx = _context(project, path, as_of)
     if outside_project:
         # a page from a wikisrc checkout: its links point into the whole wiki
         ctx.known_wiki_pages = frozenset()
-    expand(text, ctx)
+    render(text, ctx)
     if outside_project:
         ctx.findings = [f for f in ctx.findings if "resolves to no page" not in f.message]
     code_warnings(text, ctx)
@@ -75,6 +83,7 @@ def check_guides(project: Project, as_of: dt.date, report: Report) -> None:
     """Every snippet of every named guide, judged for that guide's setup."""
     from xenhowto.guide import model
     from xenhowto.guide.build import guide_for
+    from xenhowto.guide.setup import SetupError
     from xenhowto.validators import bootcfg, rcconf, shell, xl_domu, xm_domu
 
     for named in model.load().named:
@@ -82,8 +91,11 @@ def check_guides(project: Project, as_of: dt.date, report: Report) -> None:
         where = f"guide:{named.id}"
         try:
             guide = guide_for(project, dict(named.setup), day)
-        except HowtoError as e:
+        except SetupError as e:
             report.findings.append(Finding(where, 1, f"named setup {named.id!r} is impossible: {e}"))
+            continue
+        except HowtoError as e:
+            report.findings.append(Finding(where, 1, f"named setup {named.id!r} cannot be composed: {e}"))
             continue
         v = guide.setup.values
         arch = v["dom0_arch"]

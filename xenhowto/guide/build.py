@@ -11,7 +11,8 @@ import os
 from xenhowto.guide import compose, fragments
 from xenhowto.guide.setup import Setup, resolve
 from xenhowto.ikiwiki.context import GUIDE, PageContext
-from xenhowto.pages import page_name, site_url, wiki_sources
+from xenhowto.findings import HowtoError
+from xenhowto.pages import page_name, read_page, site_url, wiki_sources
 from xenhowto.project import Project
 
 HOWTO = "ports/xen/howto.mdwn"
@@ -59,8 +60,10 @@ def _digest(project: Project, text: str, as_of: dt.date) -> str:
                 with open(os.path.join(base, n), "rb") as f:
                     h.update(n.encode() + f.read())
     for n in sorted(os.listdir(project.templates_dir)) if os.path.isdir(project.templates_dir) else ():
-        with open(os.path.join(project.templates_dir, n), "rb") as f:
-            h.update(n.encode() + f.read())
+        path = os.path.join(project.templates_dir, n)
+        if os.path.isfile(path):  # a FIFO or a device there must not hang or flood us
+            with open(path, "rb") as f:
+                h.update(n.encode() + f.read())
     return h.hexdigest()[:32]
 
 
@@ -71,8 +74,9 @@ def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
     under their digest (a stale entry can never match)."""
     from xenhowto import diskcache
 
-    with open(os.path.join(project.docs_dir, HOWTO), encoding="utf-8") as f:
-        text = f.read()
+    text, problems = read_page(os.path.join(project.docs_dir, HOWTO))
+    if problems:
+        raise HowtoError("the HOWTO cannot be read; guides are made from it", problems)
     return diskcache.cached("steps", _digest(project, text, as_of), lambda: _parse(project, text, as_of))
 
 

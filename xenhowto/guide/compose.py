@@ -15,7 +15,8 @@ from xenhowto import examples
 from xenhowto.guide import model
 from xenhowto.guide.fragments import Step, applies
 from xenhowto.guide.setup import Setup
-from xenhowto.ikiwiki.context import GUIDE, PageContext
+from xenhowto.findings import HowtoError
+from xenhowto.ikiwiki.context import GUIDE, DirectiveError, PageContext
 
 
 @dataclass
@@ -44,6 +45,16 @@ def prose(text: str, ctx: PageContext) -> str:
                                              "meta": {}})))
 
 
+def example_for(piece, values: dict, ctx: PageContext) -> examples.Example:
+    """A piece's example filled for a setup; a mistake in the page is a
+    HowtoError naming its line (the page's build and check report it too)."""
+    try:
+        return examples.from_directive(piece.kind, piece.directive, overrides=values)
+    except DirectiveError as e:
+        raise HowtoError(f"{ctx.path}:{piece.directive.line}: [[!{piece.kind}]]: {e}; "
+                         "the guides are made from the page, so fix it first") from None
+
+
 def snippet_markdown(ex: examples.Example) -> str:
     label = ex.label[0].upper() + ex.label[1:]
     return f"*{label}:*\n\n{examples.as_indented_block(ex.content)}"
@@ -64,7 +75,7 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
                 if text:
                     parts.append(text)
             else:
-                ex = examples.from_directive(piece.kind, piece.directive, overrides=values)
+                ex = example_for(piece, values, ctx)
                 snippets.append(ex.as_json())
                 parts.append(snippet_markdown(ex))
         if parts:

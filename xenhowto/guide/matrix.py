@@ -48,6 +48,7 @@ import re
 
 from xenhowto import examples
 from xenhowto.guide import conditions, constraints, model
+from xenhowto.guide import compose
 from xenhowto.guide.compose import _tidy
 from xenhowto.guide.fragments import applies
 from xenhowto.guide.setup import candidates
@@ -251,7 +252,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                 key = "|".join(row[:len(keys)])
                 values = dict(default, **slot_values)
                 values.update(zip(keys, row[len(keys):]))
-                ex = examples.from_directive(piece.kind, piece.directive, overrides=values)
+                ex = compose.example_for(piece, values, ctx)
                 first = first or ex
                 variant = [texts.add(_split(ex.content)), texts.add(_split(ex.label)),
                            texts.add(_split(ex.path) if ex.path else None)]

@@ -53,8 +53,10 @@ def _flag(dim: model.Dimension) -> str:
     return dim.flag
 
 
-def _typed(dim: model.Dimension, raw) -> object:
-    """Check one typed value; returns it normalized."""
+def _typed(dim: model.Dimension, raw, shown: str | None = None) -> object:
+    """Check one typed value; returns it normalized.  ``shown`` names it in
+    messages (default: its flag)."""
+    _flag = (lambda dim: shown) if shown else globals()["_flag"]  # noqa: E731
     if dim.kind == "flag":
         if isinstance(raw, bool):
             return raw
@@ -81,6 +83,14 @@ def _typed(dim: model.Dimension, raw) -> object:
     if dim.kind == "choice" and value not in dim.choices:
         raise SetupError(f"{_flag(dim)} {value!r} is not a choice; choose one of {', '.join(dim.choices)}")
     return value
+
+
+def typed_value(name: str, raw, setup_model: model.SetupModel | None = None, shown: str | None = None) -> object:
+    """A value of one setup dimension checked as a reader's value is
+    (SetupError if not).  A template's variables written in a page go through
+    this too, so a page cannot render what no reader could ask for."""
+    dim = (setup_model or model.load()).dimensions[name]
+    return str(raw).strip() if dim.kind == "version" else _typed(dim, raw, shown)
 
 
 def _xen(raw: str, view) -> tuple[str, object]:

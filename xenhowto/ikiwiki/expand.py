@@ -28,6 +28,10 @@ def _directive(d: Directive, ctx: PageContext) -> str:
     except DirectiveError as e:
         ctx.error(d.line, f"[[!{d.name}]]: {e}")
         return d.raw if ctx.target == WIKI else ""
+    except Exception as e:  # a bug of ours must still name the page's line, never end the build
+        ctx.error(d.line, f"[[!{d.name}]] could not be expanded ({type(e).__name__}: {shorten(str(e), 200)}); "
+                          "this is a bug in the project: please report it with this line")
+        return d.raw if ctx.target == WIKI else ""
     if ctx.target == WIKI and module.WIKI_NATIVE:
         return d.raw
     return out

@@ -141,14 +141,15 @@ class IkiwikiExtension(Extension):
             "as_of": ["", "as-of date YYYY-MM-DD for dated facts (default today)"],
             "scrub": [True, "sanitize the page's HTML as ikiwiki's htmlscrubber does (false only for the "
                             "site's own hand-written pages)"],
-            "context": [None, "a PageContext to fill instead of a new one (howto check reads its findings; "
+            # ("" and not None: Python-Markdown reads a None default as a yes/no option)
+            "context": ["", "a PageContext to fill instead of a new one (howto check reads its findings; "
                               "nothing is logged)"],
         }
         super().__init__(**kwargs)
 
     def new_context(self) -> PageContext:
         c = self.getConfigs()
-        if c["context"] is not None:
+        if c["context"]:
             return c["context"]
         return PageContext(
             path=c["path"] or c["page"],
@@ -168,7 +169,7 @@ class IkiwikiExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         self.md = md
-        md.ikiwiki_log = self.getConfig("context") is None
+        md.ikiwiki_log = not self.getConfig("context")
         md.ikiwiki_published = False
         # After normalize_whitespace (30), before raw HTML is stashed (20),
         # and before fenced code (25): ikiwiki expands the page before Discount

@@ -39,18 +39,19 @@ Report = Callable[[int, str], None]  # (line, message)
 
 
 def _depth(line: str) -> tuple[int, int]:
-    """(nesting depth, length of the nesting prefix) of one line."""
-    depth = pos = columns = 0
+    """(nesting depth, length of the nesting prefix) of one line: its quote and
+    list markers, and one level per two columns of indentation before them."""
+    stripped = line.lstrip(" \t")
+    indent = sum(4 if ch == "\t" else 1 for ch in line[: len(line) - len(stripped)])
+    depth = pos = 0
     while True:
         m = _MARKER.match(line, pos)
         if not m:
             break
         depth += 1
         pos = m.end()
-    end = pos + len(line[pos:]) - len(line[pos:].lstrip(" \t"))
-    for ch in line[:end]:
-        columns += 4 if ch == "\t" else 1 if ch == " " else 0
-    return depth + columns // 2, end
+    end = len(line) - len(line[pos:].lstrip(" \t"))
+    return depth + indent // 2, end
 
 
 def deep_lines(text: str, limit: int = MAX_DEPTH) -> Iterator[tuple[int, int]]:
@@ -73,9 +74,17 @@ def flatten(lines: list[str], limit: int = MAX_DEPTH) -> list[str]:
 
 
 def check_depth(text: str, report: Report) -> None:
+    """One finding per run of consecutive lines nested too deep."""
+    runs: list[list[int]] = []  # [first line, last line, deepest]
     for number, depth in deep_lines(text):
-        report(number, f"this line is nested {depth} levels deep (quotes, lists and indentation); "
-                       f"markdown renders at most {MAX_DEPTH}: flatten it")
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1], runs[-1][2] = number, max(runs[-1][2], depth)
+        else:
+            runs.append([number, number, depth])
+    for first, last, depth in runs:
+        where = "this line is" if first == last else f"lines {first} to {last} are"
+        report(first, f"{where} nested up to {depth} levels deep (quotes, lists and indentation); "
+                      f"markdown renders at most {MAX_DEPTH}: flatten it")
 
 
 class FlattenDeepLines(Preprocessor):

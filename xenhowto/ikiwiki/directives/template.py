@@ -29,8 +29,12 @@ def _load(ctx: PageContext, name: str) -> str:
         raise DirectiveError(
             f"template id={name!r} is unknown; known templates: {', '.join(available) or 'none'}"
         )
-    with open(os.path.join(base, name + ".mdwn"), encoding="utf-8") as f:
-        return f.read()
+    from xenhowto.pages import read_page
+
+    body, problems = read_page(os.path.join(base, name + ".mdwn"))
+    if problems:
+        raise DirectiveError(f"template {name}: {problems[0].message}")
+    return body
 
 
 def variables(body: str) -> tuple[set[str], set[str]]:
