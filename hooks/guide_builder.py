@@ -37,8 +37,8 @@ def on_files(files: Files, config) -> Files:
         return files
     try:
         text = data_text(config.config_file_path, asof.resolve())
-    except (HowtoError, ValueError) as e:
-        raise PluginError(f"guide builder data: {e}") from None
+    except HowtoError as e:
+        raise PluginError(f"guide builder data: {e.describe()}") from None
     src = posixpath.join(posixpath.dirname(page.dest_uri), DATA)
     files.append(File.generated(config, src, content=text))
     return files

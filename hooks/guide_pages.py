@@ -21,7 +21,10 @@ BUILDER = "guide-builder.md"
 def on_config(config):
     if not os.path.exists(os.path.join(config.docs_dir, HOWTO)):
         return config  # guides are made from the HOWTO; a site without it has none
-    entries = [{"All guides": pages.INDEX}] + [{n.title: pages.src_uri(n)} for n in pages.named_guides()]
+    try:
+        entries = [{"All guides": pages.INDEX}] + [{n.title: pages.src_uri(n)} for n in pages.named_guides()]
+    except HowtoError as e:
+        raise PluginError(f"guide pages: {e.describe()}") from None
     if config.nav is not None and not any(isinstance(e, dict) and "Guides" in e for e in config.nav):
         config.nav.append({"Guides": entries})
     return config
@@ -40,7 +43,7 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, pages.src_uri(named),
                                         content=pages.page_markdown(project, named, when)))
     except HowtoError as e:
-        raise PluginError(f"guide pages: {e}") from None
+        raise PluginError(f"guide pages: {e.describe()}") from None
     return files
 
 

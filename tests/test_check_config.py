@@ -1,6 +1,8 @@
 """howto check-config FILE --xen X.Y [--toolstack xl|xm]: a reader's own domU config."""
 from __future__ import annotations
 
+import os
+
 import subprocess
 import sys
 from pathlib import Path
@@ -70,19 +72,48 @@ def test_python_parser_gives_the_same_verdict(capsys, cfg):
 @pytest.mark.parametrize("argv,message", [
     (["--xen", "5.0"], "not a Xen release"),
     (["--xen", "four"], "not a Xen version"),
-    (["--xen", "4.6", "--toolstack", "xm"], "removed in Xen 4.5"),
-    (["--xen", "3.3", "--toolstack", "xl"], "appeared in Xen 4.1"),
 ])
 def test_usage_errors_exit_2_with_a_sentence(capsys, cfg, argv, message):
     code, out, err = run(capsys, "check-config", cfg(HOWTO_2016), *argv)
     assert code == 2 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv,message", [
+    (["--xen", "4.6", "--toolstack", "xm"], "removed in Xen 4.5"),
+    (["--xen", "4.20", "--toolstack", "xm"], "removed in Xen 4.5"),
+    (["--xen", "3.3", "--toolstack", "xl"], "appeared in Xen 4.1"),
+])
+def test_a_toolstack_that_xen_version_lacks_is_a_finding_exit_1(capsys, cfg, argv, message):
+    # the config is fine as a command line; it is the config that cannot work there
+    path = cfg(HOWTO_2016)
+    code, out, err = run(capsys, "check-config", path, *argv)
+    assert code == 1 and f"{path}:1: error: " in out and message in out and "would not work" in out
+    assert "Traceback" not in err
+
+
 def test_unreadable_files_exit_2(capsys, tmp_path):
     code, _, err = run(capsys, "check-config", str(tmp_path / "missing"), "--xen", "4.6")
-    assert code == 2 and "cannot read" in err and "No such file" in err
+    assert code == 2 and "cannot read" in err and "no such file" in err
     code, _, err = run(capsys, "check-config", str(tmp_path), "--xen", "4.6")
-    assert code == 2 and "cannot read" in err
+    assert code == 2 and "is a directory" in err
+
+
+def test_a_fifo_or_a_device_is_refused_at_once(capsys, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    code, _, err = run(capsys, "check-config", str(fifo), "--xen", "4.6")
+    assert code == 2 and "is a FIFO; give a regular file" in err
+    code, _, err = run(capsys, "check-config", "/dev/zero", "--xen", "4.6")  # would never end
+    assert code == 2 and "is a device; give a regular file" in err
+
+
+def test_a_config_past_the_size_cap_is_refused(capsys, tmp_path):
+    from xenhowto.cli import MAX_CONFIG_BYTES
+
+    big = tmp_path / "big.cfg"
+    big.write_text("# padding\n" * (MAX_CONFIG_BYTES // 10 + 1))
+    code, _, err = run(capsys, "check-config", str(big), "--xen", "4.6")
+    assert code == 2 and f"more than {MAX_CONFIG_BYTES} is refused" in err
 
 
 def test_argparse_usage_errors_exit_2(capsys, cfg):

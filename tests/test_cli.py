@@ -38,10 +38,18 @@ def test_usage_errors_exit_2():
     assert run("build", "--bogus").returncode == 2
 
 
-def test_bad_date_is_a_clear_failure(tmp_path):
-    r = run("export", "-o", str(tmp_path), "--as-of", "2016-13-45")
-    assert r.returncode == 1
-    assert "is not a date; write YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
+@pytest.mark.parametrize("command,day,words", [
+    ("export", "2016-13-45", "is not a date; write YYYY-MM-DD"),
+    ("build", "2025-02-30", "is not a date; write YYYY-MM-DD"),
+    ("check", "0001-01-01", "outside the dates the HOWTO can be about"),
+    ("guide", "0001-01-01", "outside the dates the HOWTO can be about"),
+    ("versions", "2025-02-30", "is not a date; write YYYY-MM-DD"),
+])
+def test_an_impossible_date_is_a_usage_error(tmp_path, command, day, words):
+    extra = ["-o", str(tmp_path)] if command == "export" else []
+    r = run(command, *extra, "--as-of", day)
+    assert r.returncode == 2
+    assert words in r.stderr and "Traceback" not in r.stderr
 
 
 def test_missing_config_is_a_clear_failure(tmp_path):

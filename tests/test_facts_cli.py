@@ -63,7 +63,7 @@ def test_deterministic_output(capsys):
 
 
 def test_bad_date_is_a_message(capsys):
-    assert main(["versions", "--as-of", "2016-13-01", "--data-dir", str(DATA)]) == 1
+    assert main(["versions", "--as-of", "2016-13-01", "--data-dir", str(DATA)]) == 2
     assert "is not a date" in capsys.readouterr().err
 
 

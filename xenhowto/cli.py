@@ -7,7 +7,7 @@ import os
 import sys
 
 from xenhowto import asof
-from xenhowto.findings import HowtoError
+from xenhowto.findings import HowtoError, UsageError
 
 
 def cmd_build(args) -> int:
@@ -45,8 +45,14 @@ def cmd_versions(args) -> int:
     return 0
 
 
+# A domU config is a few lines; Xen's own parser is fed the whole file.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def cmd_check_config(args) -> int:
     """Judge a user's own domU config for one Xen version (exit 0 works, 1 not, 2 usage)."""
+    from xenhowto.findings import Finding
+    from xenhowto.inputs import InputError, read_bytes
     from xenhowto.validators import xen_keys
     from xenhowto.validators.xl_domu import validate_xl_domu
     from xenhowto.validators.xm_domu import validate_xm_domu
@@ -59,16 +65,17 @@ def cmd_check_config(args) -> int:
     toolstack, note = args.toolstack, None
     if toolstack is None:
         toolstack, note = xen_keys.default_toolstack(version)
-    problem = xen_keys.toolstack_error(toolstack, version)
-    if problem:
-        print(f"howto check-config: {problem}", file=sys.stderr)
-        return 2
     try:
-        with open(args.file, "rb") as f:
-            text = f.read().decode("utf-8", "surrogateescape")
-    except OSError as e:
-        print(f"howto check-config: cannot read {args.file}: {e.strerror or e}", file=sys.stderr)
+        data = read_bytes(args.file, MAX_CONFIG_BYTES, "config")
+    except InputError as e:
+        print(f"howto check-config: {e}", file=sys.stderr)
         return 2
+    text = data.decode("utf-8", "surrogateescape")
+    problem = xen_keys.toolstack_error(toolstack, version)
+    if problem:  # the config cannot work with that Xen: a finding about it, not a usage error
+        print(Finding(args.file, 1, problem))
+        print(f"{args.file} would not work with {toolstack} on Xen {xen_keys.fmt(version)}: 1 error(s).")
+        return 1
     if note:
         print(f"note: {note}.")
     validate = validate_xl_domu if toolstack == "xl" else validate_xm_domu
@@ -184,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as e:
+        print(f"howto {args.command}: {e}", file=sys.stderr)
+        return 2
     except HowtoError as e:
         for finding in e.findings:
             print(finding, file=sys.stderr)

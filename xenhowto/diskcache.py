@@ -16,20 +16,61 @@ def directory(*parts: str) -> str:
     return os.path.join(base, "xenhowto", *parts)
 
 
-def cached(kind: str, digest: str, compute: Callable[[], T]) -> T:
+# A cache entry larger than this is not one we wrote.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+
+
+def cached(kind: str, digest: str, compute: Callable[[], T], expect: type | tuple = object) -> T:
+    """``compute()``, or the value kept under ``digest``; an entry that cannot
+    be read back as an ``expect`` (truncated, corrupt, not a file) only costs
+    the time to compute it again."""
+    from xenhowto.inputs import InputError, read_bytes
+
     path = directory(f"{kind}-{digest}.pickle")
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        value = pickle.loads(read_bytes(path, MAX_ENTRY_BYTES, "cache entry"))
+        if isinstance(value, expect):
+            return value
+    except (InputError, Exception):  # any unreadable entry is a miss: unpickling can raise anything
         pass
     value = compute()
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError):
-        pass
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
     return value
+
+
+class SafeBytecodeCache:
+    """Jinja2's file bytecode cache, where an entry that is corrupt or not a
+    regular file is a miss instead of an exception (or a hang, for a FIFO)."""
+
+    def __new__(cls, path: str):
+        import stat
+
+        import jinja2
+
+        class Cache(jinja2.FileSystemBytecodeCache):
+            def load_bytecode(self, bucket) -> None:
+                filename = self._get_cache_filename(bucket)
+                try:
+                    if not stat.S_ISREG(os.stat(filename).st_mode):
+                        return
+                    super().load_bytecode(bucket)
+                except Exception:
+                    bucket.reset()
+
+            def dump_bytecode(self, bucket) -> None:
+                try:
+                    super().dump_bytecode(bucket)
+                except OSError:
+                    pass
+
+        return Cache(path)

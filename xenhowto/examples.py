@@ -35,12 +35,12 @@ _PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
 
 def _bytecode_cache():
     """Compiled templates kept on disk: a cold `howto guide` need not recompile them."""
-    from xenhowto.diskcache import directory
+    from xenhowto.diskcache import SafeBytecodeCache, directory
 
     path = directory("jinja")
     try:
         os.makedirs(path, exist_ok=True)
-        return jinja2.FileSystemBytecodeCache(path)
+        return SafeBytecodeCache(path)
     except OSError:
         return None
 

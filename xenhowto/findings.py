@@ -26,6 +26,15 @@ class HowtoError(Exception):
         super().__init__(message)
         self.findings = findings or []
 
+    def describe(self) -> str:
+        """The message, then each finding on its own line."""
+        return "\n".join([str(self), *(str(f) for f in self.findings)])
+
+
+class UsageError(HowtoError):
+    """A mistake in how a command was called (a bad option value, an impossible
+    date or setup): the command exits 2."""
+
 
 def line_of(text: str, offset: int) -> int:
     """1-based line number of ``offset`` in ``text``."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import yaml
-
+from xenhowto import yamlfiles
 from xenhowto.findings import HowtoError
 
 EXT = "xenhowto.ikiwiki"
@@ -26,13 +25,14 @@ class Project:
 
 
 def load(config_file: str = "mkdocs.yml") -> Project:
+    if not os.path.exists(config_file):
+        raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f")
     try:
-        with open(config_file, encoding="utf-8") as f:
-            cfg = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except FileNotFoundError:
-        raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f") from None
-    except yaml.YAMLError as e:
-        raise HowtoError(f"{config_file}: not valid YAML: {e}") from None
+        cfg = yamlfiles.load(config_file, 1024 * 1024, "MkDocs configuration") or {}
+    except yamlfiles.YamlProblem as e:
+        raise HowtoError(f"{config_file}{f':{e.line}' if e.line else ''}: {e.message}") from None
+    if not isinstance(cfg, dict):
+        raise HowtoError(f"{config_file}: not a MkDocs configuration (a mapping of settings)")
     root = os.path.dirname(os.path.abspath(config_file))
     ext: dict = {}
     for item in cfg.get("markdown_extensions") or []:

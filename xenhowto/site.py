@@ -16,8 +16,9 @@ from xenhowto.project import load
 def check_data(data_dir: str) -> None:
     """Fail before MkDocs runs when data/ has problems, with file:line findings."""
     from xenhowto.facts import check_data as findings_of
+    from xenhowto.guide import model
 
-    findings = findings_of(data_dir)
+    findings = findings_of(data_dir) + model.problems(data_dir)
     if findings:
         raise HowtoError(f"the data in {os.path.relpath(data_dir)} has {len(findings)} problem(s); "
                          "nothing was built", findings)

@@ -86,7 +86,11 @@ def check_guides(project: Project, as_of: dt.date, report: Report) -> None:
     from xenhowto.guide.setup import SetupError
     from xenhowto.validators import bootcfg, rcconf, shell, xl_domu, xm_domu
 
-    for named in model.load().named:
+    try:
+        named_setups = model.load().named
+    except HowtoError:
+        return  # data/setup.yaml's own problems are reported with the data
+    for named in named_setups:
         day = dt.date.fromisoformat(named.as_of) if named.as_of else as_of
         where = f"guide:{named.id}"
         try:
@@ -123,8 +127,10 @@ def run(project: Project, paths: list[str] | None, as_of: dt.date, window_months
         guides: bool = True) -> Report:
     from xenhowto.facts import check_data
 
+    from xenhowto.guide import model
+
     report = Report()
-    report.findings += check_data()
+    report.findings += check_data() + model.problems()
     report.checked.append("data/")
     if paths:
         for p in paths:

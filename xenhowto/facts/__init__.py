@@ -64,21 +64,29 @@ def check_data(data_dir: str | None = None) -> list[Finding]:
     return load_with_findings(data_dir)[1]
 
 
-def _digest(data_dir: str) -> str:
-    """Changes with any byte of the data, the schemas or this package's code."""
-    h = hashlib.sha256()
+def code_files() -> list[str]:
+    """The code that reads and validates data files: this package and the
+    modules it reads files with."""
     code = os.path.dirname(os.path.abspath(__file__))
-    for sub in (data_dir, os.path.join(data_dir, "schema"), code):
+    package = os.path.dirname(code)
+    return sorted(os.path.join(code, n) for n in os.listdir(code) if n.endswith(".py")) + [
+        os.path.join(package, n) for n in ("yamlfiles.py", "inputs.py", "findings.py")]
+
+
+def _digest(data_dir: str) -> str:
+    """Changes with any byte of the data, the schemas or the code that reads them."""
+    h = hashlib.sha256()
+    paths = []
+    for sub in (data_dir, os.path.join(data_dir, "schema")):
         try:
-            names = sorted(os.listdir(sub))
+            paths += [os.path.join(sub, n) for n in sorted(os.listdir(sub)) if n.endswith((".yaml", ".json"))]
         except OSError:
             continue
-        for n in names:
-            path = os.path.join(sub, n)
-            if os.path.isfile(path) and n.endswith((".yaml", ".json", ".py")):
-                h.update(n.encode() + b"\0")
-                with open(path, "rb") as f:
-                    h.update(f.read())
+    for path in paths + code_files():
+        if os.path.isfile(path):
+            h.update(os.path.basename(path).encode() + b"\0")
+            with open(path, "rb") as f:
+                h.update(f.read())
     return h.hexdigest()[:32]
 
 
@@ -87,7 +95,7 @@ def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     depends on the bytes of the data, schemas and code (their digest)."""
     from xenhowto import diskcache
 
-    return diskcache.cached("facts", _digest(data_dir), lambda: _load(data_dir))
+    return diskcache.cached("facts", _digest(data_dir), lambda: _load(data_dir), expect=tuple)
 
 
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:

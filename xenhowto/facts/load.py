@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from xenhowto import yamlfiles
 from xenhowto.findings import Finding
+from xenhowto.inputs import InputError, read_text
 
 # The data files, each with its schema in data/schema/<stem>.schema.json.
 FILES = (
@@ -22,8 +24,12 @@ FILES = (
 Path = tuple  # a path into the document: keys and list indices
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as the strings the editor wrote."""
+# A data file larger than this is not one of ours (the largest is about 60 KB).
+MAX_DATA_BYTES = 4 * 1024 * 1024
+
+
+class _Loader(yamlfiles.SafeLoader):
+    """The limited safe loader (xenhowto.yamlfiles), leaving dates as the strings the editor wrote."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -90,13 +96,14 @@ def read(path: str) -> tuple[DataFile, list[Finding]]:
     """One data file with its line map; a YAML error is a finding, not an exception."""
     shown = shown_path(path)
     out = DataFile(shown)
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return out, [Finding(shown, 1, "data file is missing; see docs/editors.md for what it holds")]
-    except (OSError, UnicodeDecodeError) as e:
-        return out, [Finding(shown, 1, f"cannot read the file: {e}")]
+    try:
+        text, problem = read_text(path, MAX_DATA_BYTES, "data file")
+    except InputError as e:
+        return out, [Finding(shown, 1, str(e))]
+    if problem:
+        return out, [Finding(shown, *problem)]
     findings: list[Finding] = []
     try:
         loader = _Loader(text)
@@ -107,13 +114,11 @@ def read(path: str) -> tuple[DataFile, list[Finding]]:
                 out.data = loader.construct_document(node)
         finally:
             loader.dispose()
+    except yamlfiles.LimitError as e:
+        return out, [Finding(shown, e.problem_mark.line + 1, f"{e.problem}; data files need none of that")]
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(e, "problem", None) or str(e)
-        context = getattr(e, "context", None)
-        what = f"{context}: {problem}" if context else problem
-        return out, [Finding(shown, line, f"not valid YAML ({what}); check the indentation and quoting here")]
+        p = yamlfiles.problem_of(e)
+        return out, [Finding(shown, p.line, f"{p.message}; check the indentation and quoting here")]
     if out.data is None:
         findings.append(Finding(shown, 1, "the file is empty; see docs/editors.md for what it holds"))
     return out, findings

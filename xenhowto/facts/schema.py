@@ -42,7 +42,10 @@ _SINGULAR = {
     "kernels": "kernel", "amendments": "amendment", "observations": "observation",
     "security": "security observation", "rcd_toolstack": "rcd_toolstack observation", "notes": "note",
     "daemons": "daemon range", "never": "never entry",
+    "constraints": "constraint", "named": "named setup", "incomplete": "incomplete entry",
 }
+# mappings whose keys name their entries
+_NAMED_ENTRIES = {"dimensions": "dimension"}
 
 
 def _where(data, path: tuple) -> str:
@@ -56,8 +59,10 @@ def _where(data, path: tuple) -> str:
         if isinstance(step, int) and isinstance(node, dict):
             parent = str(path[i - 1]) if i else "item"
             kind = _SINGULAR.get(parent, parent)
-            name = next((node[k] for k in _LABEL_KEYS if isinstance(node.get(k), str)), None)
+            name = next((node[k] for k in _LABEL_KEYS + ("id",) if isinstance(node.get(k), str)), None)
             labels.append(f"{kind} {name}" if name else f"{kind} #{step + 1}")
+        elif isinstance(step, str) and i and path[i - 1] in _NAMED_ENTRIES and isinstance(node, dict):
+            labels.append(f"{_NAMED_ENTRIES[path[i - 1]]} {step}")  # setup.yaml: dimensions are keyed by name
     return " of ".join(reversed(labels)) if labels else "the file"
 
 
@@ -114,6 +119,10 @@ def _message(error: jsonschema.ValidationError, f: DataFile) -> list[tuple[int, 
     if v in ("pattern", "oneOf", "anyOf"):
         return [(f.line(path), f"{key} of {where} is {error.instance!r}; {hint or error.message}")]
     if v in ("minLength", "minItems"):
+        if error.instance:
+            unit = "characters" if v == "minLength" else "items"
+            return [(f.line(path), f"{key} of {where} is too short ({len(error.instance)} {unit}); "
+                                   f"{hint or f'write at least {error.validator_value}'}")]
         return [(f.line(path), f"{key} of {where} is empty; {hint or 'give it a value'}")]
     if v == "uniqueItems":
         return [(f.line(path), f"{key} of {where} lists an item twice; list each once")]

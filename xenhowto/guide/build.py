@@ -77,7 +77,7 @@ def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
     text, problems = read_page(os.path.join(project.docs_dir, HOWTO))
     if problems:
         raise HowtoError("the HOWTO cannot be read; guides are made from it", problems)
-    return diskcache.cached("steps", _digest(project, text, as_of), lambda: _parse(project, text, as_of))
+    return diskcache.cached("steps", _digest(project, text, as_of), lambda: _parse(project, text, as_of), expect=tuple)
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:

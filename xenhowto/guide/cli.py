@@ -6,16 +6,12 @@ from __future__ import annotations
 import json
 import sys
 
-import yaml
-
 from xenhowto import asof, atomic
-from xenhowto.findings import HowtoError
+from xenhowto.findings import HowtoError, UsageError, shorten
 from xenhowto.guide import model
 from xenhowto.guide.setup import SetupError
 
 
-class UsageError(HowtoError):
-    """A mistake in how the command was called: exit 2."""
 
 
 def add_parser(sub, common) -> None:
@@ -24,7 +20,12 @@ def add_parser(sub, common) -> None:
         description="Compose a tailored guide from the HOWTO for one setup.  Unset choices default to the "
                     "recommendation at the as-of date.  `howto guide --list` shows every choice and constraint.")
     common(g)
-    m = model.load()
+    try:
+        m = model.load()
+    except HowtoError as e:
+        # a broken data/setup.yaml must not break the other commands: `howto guide` reports it
+        g.set_defaults(func=_broken_model(e))
+        return
     for name, dim in m.dimensions.items():
         flag = dim.flag
         help_text = dim.help or dim.label
@@ -36,7 +37,8 @@ def add_parser(sub, common) -> None:
             g.add_argument(flag, dest=name, metavar=dim.kind.upper(), help=help_text)
     g.add_argument("--answers", metavar="FILE.yaml", help="the setup as a YAML mapping (flags override it)")
     g.add_argument("--format", choices=("md", "html", "json"), default="md")
-    g.add_argument("-o", "--output", metavar="FILE", help="write the guide here instead of stdout")
+    g.add_argument("-o", "--output", metavar="FILE", help="write the guide here instead of stdout "
+                   "(a new file, or a regular file it replaces; a symlink is followed to its file)")
     g.add_argument("--verify", action="store_true",
                    help="execute the guide's steps in a sandboxed stand-in dom0; exit 1 if they do not hang together")
     g.add_argument("--list", action="store_true", help="list every dimension, choice, default and constraint")
@@ -46,21 +48,35 @@ def add_parser(sub, common) -> None:
     g.set_defaults(func=run)
 
 
+def _broken_model(error: HowtoError):
+    def run_broken(args) -> int:
+        raise error
+    return run_broken
+
+
+# An answers file is a few lines; anything near this is not one.
+MAX_ANSWERS_BYTES = 64 * 1024
+
+
 def _answers(path: str, m: model.SetupModel) -> dict:
+    from xenhowto import yamlfiles
+
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
-    except OSError as e:
-        raise UsageError(f"--answers {path}: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise UsageError(f"--answers {path}: not valid YAML: {e}") from None
+        # every value as the text written: `xen: 4.20` is Xen 4.20, not the number 4.2
+        data = yamlfiles.load(path, MAX_ANSWERS_BYTES, "answers file", yamlfiles.TextLoader)
+    except yamlfiles.YamlProblem as e:
+        raise UsageError(f"--answers {path}{f':{e.line}' if e.line else ''}: {e.message}") from None
+    if data is None or data == "":
+        data = {}
     if not isinstance(data, dict):
         raise UsageError(f"--answers {path}: write a mapping, e.g. `toolstack: xl`")
     out = {}
     for key, value in data.items():
         name = str(key).replace("-", "_")
         if name not in m.dimensions:
-            raise UsageError(f"--answers {path}: {key!r} is not a setup option; known: {', '.join(m.dimensions)}")
+            raise UsageError(f"--answers {path}: {shorten(key)!r} is not a setup option; known: {', '.join(m.dimensions)}")
+        if not isinstance(value, str):
+            raise UsageError(f"--answers {path}: {key} must be one value, e.g. `{key}: {m.dimensions[name].default}`")
         out[name] = value
     return out
 

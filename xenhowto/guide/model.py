@@ -6,9 +6,8 @@ import functools
 import os
 from dataclasses import dataclass, field
 
-import yaml
-
-from xenhowto.findings import HowtoError
+from xenhowto.facts.load import shown_path
+from xenhowto.findings import Finding, HowtoError
 from xenhowto.guide import conditions
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
@@ -64,14 +63,7 @@ def data_dir() -> str:
     return os.environ.get("HOWTO_DATA_DIR", DATA_DIR)
 
 
-@functools.lru_cache(maxsize=8)
-def load(directory: str | None = None) -> SetupModel:
-    path = os.path.join(directory or data_dir(), "setup.yaml")
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: fast
-    except (OSError, yaml.YAMLError) as e:
-        raise HowtoError(f"{path}: cannot read the setup model: {e}") from None
+def _build(raw: dict) -> SetupModel:
     dims = {
         name: Dimension(
             name=name, kind=d["kind"], label=d.get("label", name), default=d.get("default"),
@@ -91,3 +83,76 @@ def load(directory: str | None = None) -> SetupModel:
                   for n in raw.get("named", ()))
     incomplete = tuple((conditions.parse(i["when"]), i["note"]) for i in raw.get("incomplete", ()))
     return SetupModel(dims, cons, named, incomplete)
+
+
+def _conditions(f) -> list[Finding]:
+    """Each condition of the file parses (a broken one names its line)."""
+    out = []
+    for section, keys in (("constraints", ("when", "require")), ("incomplete", ("when",))):
+        for i, item in enumerate(f.data.get(section) or ()):
+            for key in keys:
+                if isinstance(item, dict) and isinstance(item.get(key), str):
+                    try:
+                        conditions.parse(item[key])
+                    except conditions.ConditionError as e:
+                        out.append(Finding(f.path, f.line((section, i, key)), f"{key} of {section} #{i + 1}: {e}"))
+    return out
+
+
+def _checked(directory: str) -> tuple[SetupModel | None, list[Finding]]:
+    """setup.yaml read like the other data files (YAML limits, line map) and
+    validated against data/schema/setup.schema.json: (model, []) or (None, findings)."""
+    from xenhowto.facts import load as data_load
+    from xenhowto.facts import schema
+
+    f, findings = data_load.read(os.path.join(directory, "setup.yaml"))
+    if f.data is None:
+        return None, findings
+    sch, problems = schema.load_schema(directory, "setup")
+    findings += problems
+    if sch is not None:
+        findings += schema.validate(f, sch)
+    if not findings:
+        findings += _conditions(f)
+    if findings:
+        return None, sorted(set(findings))
+    return _build(f.data), []
+
+
+def _digest(directory: str) -> str:
+    """Changes with setup.yaml, its schema and the code that reads and checks them."""
+    import hashlib
+
+    from xenhowto.facts import code_files
+
+    h = hashlib.sha256()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in (os.path.join(directory, "setup.yaml"), os.path.join(directory, "schema", "setup.schema.json"),
+                 *code_files(), os.path.join(here, "model.py"), os.path.join(here, "conditions.py")):
+        h.update(path.encode() + b"\0")
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                h.update(f.read())
+    return h.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=8)
+def checked(directory: str | None = None) -> tuple[SetupModel | None, list[Finding]]:
+    """The setup model and the problems of data/setup.yaml (kept on disk under
+    a digest of its bytes: validating takes longer than the rest of a cold run)."""
+    from xenhowto import diskcache
+
+    directory = os.path.abspath(directory or data_dir())
+    return diskcache.cached("setup", _digest(directory), lambda: _checked(directory), expect=tuple)
+
+
+def problems(directory: str | None = None) -> list[Finding]:
+    return checked(directory)[1]
+
+
+def load(directory: str | None = None) -> SetupModel:
+    setup_model, findings = checked(directory)
+    if setup_model is None:
+        raise HowtoError(f"{shown_path(os.path.join(directory or data_dir(), 'setup.yaml'))} has "
+                         f"{len(findings)} problem(s); fix them first", findings)
+    return setup_model

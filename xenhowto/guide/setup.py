@@ -16,11 +16,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from xenhowto.findings import HowtoError
+from xenhowto.findings import UsageError
 from xenhowto.guide import conditions, constraints, model
 
 
-class SetupError(HowtoError):
+class SetupError(UsageError):
     """The reader's setup is impossible or a value is unsafe: a usage error (exit 2)."""
 
 
@@ -73,6 +73,14 @@ def _typed(dim: model.Dimension, raw, shown: str | None = None) -> object:
             value = value.lower()
             if int(value[:2], 16) & 1:
                 raise SetupError(f"{_flag(dim)} {value} is a multicast address; the first byte must be even")
+            if not int(value.replace(":", ""), 16):
+                raise SetupError(f"{_flag(dim)} {value} is the null address, which no interface has; "
+                                 "use a locally administered one, e.g. aa:00:00:d1:00:09")
+        if dim.kind == "size":
+            megabytes = int(value[:-1]) * (1024 if value.endswith("G") else 1)
+            if (dim.minimum is not None and megabytes < dim.minimum) or \
+                    (dim.maximum is not None and megabytes > dim.maximum):
+                raise SetupError(f"{_flag(dim)} {value} must be between {dim.minimum or 1}M and {dim.maximum}M")
         if dim.kind == "number":
             n = int(value)
             if (dim.minimum is not None and n < dim.minimum) or (dim.maximum is not None and n > dim.maximum):
@@ -203,6 +211,8 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
         if name in values:
             continue
         options = candidates(name, dim, view, rec)
+        if not options:
+            raise SetupError(f"no {dim.label} is known by {as_of}; the HOWTO's facts start later")
         for candidate in options:
             trial = dict(values, **{name: candidate})
             if _broken(trial, rules, only=name) is None:

@@ -183,11 +183,14 @@ class Config:
             lib.libc.free(self._buf)
 
     def _drain(self) -> str:
-        """What libxlutil printed since the last call."""
+        """What libxlutil printed since the last call (only those bytes are
+        copied: copying the whole buffer each time made a long disk list quadratic)."""
         _lib.libc.fflush(self._file)
-        data = ctypes.string_at(self._buf.value, self._size.value) if self._size.value else b""
-        new = data[self._read:]
-        self._read = len(data)
+        size = self._size.value
+        if size <= self._read:
+            return ""
+        new = ctypes.string_at(self._buf.value + self._read, size - self._read)
+        self._read = size
         return new.decode("utf-8", "replace")
 
     def get_string(self, key: str) -> str | None:
