@@ -100,6 +100,10 @@ def cmd_check(args) -> int:
         if not os.path.exists(path):
             print(f"howto check: {path}: no such file or directory", file=sys.stderr)
             return 2
+    if args.output:
+        from xenhowto import atomic
+
+        atomic.target_of(args.output)  # refuse a device or a directory before the work, not after
     report = run(load(args.config), args.paths or None, asof.resolve(args.as_of), args.window_months,
                  guides=not args.no_guides)
     text = reporting.render(args.format, report.findings, len(report.checked), report.checked)

@@ -1,9 +1,19 @@
-"""``howto build``: a strict MkDocs build into a scratch directory, moved over
-site/ only when it succeeds."""
+"""``howto build``: a strict MkDocs build into a scratch directory beside the
+site, swapped in for site/ only when it succeeds (xenhowto.atomic.replace_dir:
+there is no moment without a whole site/).
+
+Builds into the same directory wait for each other (a lock on it), the
+scratch directory is removed on every exit, Ctrl-C and SIGTERM included, and
+scratch directories left by a build that was killed outright are removed by
+the next one."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import glob
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -11,6 +21,10 @@ import tempfile
 from xenhowto import atomic
 from xenhowto.findings import HowtoError
 from xenhowto.project import load
+
+
+class Terminated(SystemExit):
+    """SIGTERM, turned into an exception so that cleanups run."""
 
 
 def check_data(data_dir: str) -> None:
@@ -31,21 +45,114 @@ def build_env(as_of: str | None) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGTERM (and SIGHUP) raise, as Ctrl-C does, while a build runs."""
+    def terminate(signum, frame):
+        raise Terminated(128 + signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[sig] = signal.signal(sig, terminate)
+        except ValueError:  # not the main thread: leave signals alone
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _lock(target: str):
+    """One build into ``target``'s directory at a time; the next one waits.
+    The lock is flock(2) on that directory itself: no lock file to leave behind."""
+    fd = os.open(os.path.dirname(target), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build in {os.path.relpath(os.path.dirname(target))} to finish",
+                  file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _scratch_prefix(target: str) -> str:
+    return f".{os.path.basename(target)}.build-"
+
+
+def _remove_leftovers(target: str) -> None:
+    """Scratch directories of killed builds (only called with the lock held)."""
+    parent = os.path.dirname(target)
+    name = os.path.basename(target)
+    for pattern in (_scratch_prefix(target) + "*", f".{name}.old-*"):
+        for leftover in glob.glob(os.path.join(glob.escape(parent), pattern)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _run(cmd: list[str], env: dict) -> int:
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        return proc.wait()
+    finally:
+        if proc.poll() is None:  # we are being interrupted: so is MkDocs
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: str | None = None,
           quiet: bool = False) -> str:
     project = load(config_file)
     check_data(os.path.join(project.root, "data"))
-    target = os.path.abspath(site_dir or project.site_dir)
+    target = os.path.realpath(site_dir or project.site_dir)  # a symlinked site: swap the real directory
     parent = os.path.dirname(target)
-    os.makedirs(parent, exist_ok=True)
-    scratch = tempfile.mkdtemp(prefix=".site.build-", dir=parent)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config_file, "-d", scratch]
-    if quiet:
-        cmd.append("-q")
-    result = subprocess.run(cmd, env=build_env(as_of))
-    if result.returncode != 0:
-        shutil.rmtree(scratch, ignore_errors=True)
+    if os.path.lexists(target) and not os.path.isdir(target):
+        raise atomic.OutputError(f"{target} is not a directory; give a directory or a new path for the site")
+    try:
+        os.makedirs(parent, exist_ok=True)
+        with _signals_raise(), _lock(target):
+            _remove_leftovers(target)
+            scratch = tempfile.mkdtemp(prefix=_scratch_prefix(target), dir=parent)
+            try:
+                cmd = [sys.executable, "-m", "xenhowto.site", "build", "--strict", "-f", config_file, "-d", scratch]
+                if quiet:
+                    cmd.append("-q")
+                if _run(cmd, build_env(as_of)) != 0:
+                    kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
+                    raise HowtoError(f"the build failed (see the messages above); {kept}")
+                atomic.replace_dir(scratch, target)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    except OSError as e:
         kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
-        raise HowtoError(f"the build failed (see the messages above); {kept}")
-    atomic.replace_dir(scratch, target)
+        raise atomic.WriteError(f"cannot build into {os.path.relpath(target)}: "
+                                f"{(e.strerror or str(e)).lower()}; {kept}") from None
     return target
+
+
+def _mkdocs(argv: list[str]) -> int:
+    """MkDocs' own command line, where a write that fails (a full or read-only
+    disk) is one sentence rather than MkDocs' traceback."""
+    from mkdocs.__main__ import cli
+
+    try:
+        cli.main(args=argv, prog_name="mkdocs", standalone_mode=True)
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except OSError as e:
+        where = f" {e.filename2 or e.filename}" if (e.filename2 or e.filename) else ""
+        print(f"mkdocs: cannot write{where}: {(e.strerror or str(e)).lower()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_mkdocs(sys.argv[1:]))

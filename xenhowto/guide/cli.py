@@ -130,6 +130,8 @@ def run(args) -> int:
     from xenhowto.project import load
 
     try:
+        if args.output:
+            atomic.target_of(args.output)  # refuse a device or a directory before the work, not after
         when = asof.resolve(args.as_of)
         if args.list:
             text = listing("json" if args.format == "json" else "text", when)
