@@ -314,6 +314,19 @@ def test_a_hostile_address_changes_nothing(watched, base):
     assert watched.markdown == default
 
 
+def test_names_every_object_inherits_are_unknown_names_in_the_address(watched, base):
+    # the builder keeps its editions and dimensions in maps without a prototype,
+    # so ?as_of=__proto__ finds no edition instead of Object.prototype
+    watched.open(base)
+    default = watched.markdown
+    for name in ("__proto__", "constructor", "valueOf", "toString", "hasOwnProperty"):
+        watched.open(base, "?" + urlencode([("as_of", name), (name, "1")]))
+        notes = watched.page.inner_text(".gb-url-notes")
+        assert f"as_of \u201c{name}\u201d ignored" in notes, notes
+        assert f"\u201c{name}\u201d ignored: not a setup option" in notes, notes
+        assert watched.markdown == default
+
+
 # --- the site around it -------------------------------------------------------------
 
 def test_landing_page_and_nav_link_the_builder(site):

@@ -81,9 +81,10 @@
 
   function Edition(mx) {
     this.mx = mx;
-    this.dims = {};
+    // maps without a prototype: a name from the address ("__proto__", "constructor") finds nothing
+    this.dims = Object.create(null);
     this.order = [];
-    this.defaults = {};
+    this.defaults = Object.create(null);
     for (var i = 0; i < mx.dimensions.length; i++) {
       var d = mx.dimensions[i];
       this.dims[d.name] = d;
@@ -135,9 +136,10 @@
       if (kind === "mac") {
         value = value.toLowerCase();
         if (parseInt(value.slice(0, 2), 16) & 1) throw new Error("a multicast address; the first byte must be even");
+        if (!/[1-9a-f]/.test(value)) throw new Error("the null address, which no interface has");
       }
-      if (kind === "number") {
-        var n = parseInt(value, 10);
+      if (kind === "number" || kind === "size") {
+        var n = parseInt(value, 10) * (kind === "size" && /G$/.test(value) ? 1024 : 1);
         if ((dim.minimum !== undefined && n < dim.minimum) || (dim.maximum !== undefined && n > dim.maximum)) {
           throw new Error("write a number between " + dim.minimum + " and " + dim.maximum);
         }
@@ -296,7 +298,7 @@
     this.root = root;
     this.data = data;
     this.path = location.pathname;
-    this.editions = {};
+    this.editions = Object.create(null);  // keyed by ?as_of=: no inherited names
     for (var i = 0; i < data.editions.length; i++) this.editions[data.editions[i].as_of] = new Edition(data.editions[i]);
     this.ed = this.editions[data.as_of];
     this.values = this.ed.resolve({});

@@ -25,7 +25,7 @@ the CLI.  The data form (version ``FORMAT``):
   value may be empty (then snippets branch on set / not set); ``listed``:
   the condition under which the guide's setup list shows it (null: always);
 - ``validate``: ``{kind: {pattern, advice}}`` for typed values, with
-  ``minimum``/``maximum`` on the dimension for numbers;
+  ``minimum``/``maximum`` on the dimension for numbers and sizes (in MB);
 - ``packages``: ``{xen version: {package, tools}}``;
 - ``constraints``: ``[{id, when, require, reason, fact}]`` (static and
   derived from data/), conditions in the data form of ``conditions``;
@@ -363,8 +363,10 @@ def typed(mx: dict, dim: dict, raw) -> object:
             value = value.lower()
             if int(value[:2], 16) & 1:
                 raise GivenError(f"{name}: a multicast address; the first byte must be even")
-        if kind == "number":
-            n = int(value)
+            if not int(value.replace(":", ""), 16):
+                raise GivenError(f"{name}: the null address, which no interface has")
+        if kind in ("number", "size"):
+            n = int(value) if kind == "number" else int(value[:-1]) * (1024 if value.endswith("G") else 1)
             if ("minimum" in dim and n < dim["minimum"]) or ("maximum" in dim and n > dim["maximum"]):
                 raise GivenError(f"{name}: between {dim.get('minimum')} and {dim.get('maximum')}")
         if kind == "pci" and value.startswith("0000:"):
