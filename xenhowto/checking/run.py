@@ -38,14 +38,15 @@ def _context(project: Project, path: str, as_of: dt.date) -> PageContext:
     )
 
 
-def render(text: str, ctx: PageContext) -> None:
+def render(text: str, ctx: PageContext) -> str:
     """The page through the same markdown pass as the site's build (the ikiwiki
-    extension and its limits), so that what fails the build fails the check."""
+    extension and its limits), so that what fails the build fails the check;
+    its findings go to ``ctx``.  Returns the page's HTML."""
     import markdown
 
     from xenhowto.ikiwiki.extension import IkiwikiExtension
 
-    markdown.Markdown(extensions=[IkiwikiExtension(context=ctx)]).convert(text)
+    return markdown.Markdown(extensions=[IkiwikiExtension(context=ctx)]).convert(text)
 
 
 def check_page(project: Project, path: str, as_of: dt.date, window_months: int, report: Report,

@@ -35,8 +35,7 @@ class IkiwikiPreprocessor(Preprocessor):
         self.md.ikiwiki_context = ctx
         self.md.ikiwiki_source = source = "\n".join(lines)
         limits.check_depth(source, ctx.error)
-        out = expand(source, ctx)
-        return limits.flatten(out.split("\n"))
+        return expand(source, ctx).split("\n")
 
 
 def _report_inline(md: Markdown, text: str) -> None:
@@ -192,6 +191,7 @@ class IkiwikiExtension(Extension):
         md.treeprocessors.register(TocTreeprocessor(md), "ikiwiki_toc", 4)
         # Bounds on what Python-Markdown parses recursively (xenhowto.ikiwiki.limits):
         # before the inline pass (20), and around the whole conversion.
+        limits.register(md)
         md.treeprocessors.register(
             limits.InlineBudget(md, lambda text: _report_inline(md, text)), "inline_budget", 25)
 

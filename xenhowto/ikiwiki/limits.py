@@ -15,6 +15,12 @@ paragraph; these limits are far above that and far below the harm:
   characters is a finding, and is rendered as plain text.
 - ``guard(md, report)`` turns any RecursionError left into a finding and a
   page that says it could not be rendered, never a traceback.
+
+And one that needs no limit: Python-Markdown finds raw HTML with Python's
+html.parser, which rescans to the end of the page for every ``<`` that
+starts a tag, comment or CDATA section never closed (4000 ``<![CDATA[`` take
+36 s).  Such a ``<`` can only ever be text, so it is set aside before the
+parser sees it and comes back as ``&lt;``, which is what it would have shown.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ import xml.etree.ElementTree as etree
 from typing import Callable, Iterator
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -34,6 +41,10 @@ MAX_INLINE_MARKUP = 400
 # One nesting marker at the start of a line: a quote, or a list marker.
 _MARKER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
 _MARKUP = re.compile(r"[*_\[`<&!\\]")
+# What stands for a "<" that can only be text while the page is parsed: a
+# Unicode noncharacter, which no text holds.
+_TEXT_LT = "\ufdd0"
+_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
 
 Report = Callable[[int, str], None]  # (line, message)
 
@@ -92,6 +103,52 @@ class FlattenDeepLines(Preprocessor):
         return flatten(lines)
 
 
+def set_aside_unclosed(text: str) -> str:
+    """Each "<" that opens a tag, comment or CDATA section that nothing after
+    it closes (no ">", "-->" or "]]>" later in the page) as _TEXT_LT."""
+    last = {">": text.rfind(">"), "-->": text.rfind("-->"), "]]>": text.rfind("]]>")}
+
+    def one(m: re.Match) -> str:
+        at = m.start()
+        closer = "]]>" if text.startswith("<![CDATA[", at) else "-->" if text.startswith("<!--", at) else ">"
+        return m.group(0) if last[closer] > at else _TEXT_LT
+
+    return _OPENER.sub(one, text) if "<" in text else text
+
+
+def put_back(html: str) -> str:
+    return html.replace(_TEXT_LT, "&lt;")
+
+
+class SetAsideUnclosed(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return set_aside_unclosed("\n".join(lines)).split("\n")
+
+
+class PutBack(Postprocessor):
+    def run(self, text: str) -> str:
+        for token in _walk_toc(getattr(self.md, "toc_tokens", [])):
+            for key in ("name", "html"):
+                if isinstance(token.get(key), str):
+                    token[key] = put_back(token[key])
+        return put_back(text)
+
+
+def _walk_toc(tokens):
+    for token in tokens:
+        yield token
+        yield from _walk_toc(token.get("children", []))
+
+
+def register(md: Markdown) -> None:
+    """The parts every Markdown instance that renders page text needs."""
+    md.preprocessors.register(FlattenDeepLines(md), "flatten_deep_lines", 28.5)  # before Discount's blocks (28)
+    # before raw HTML is found (20)
+    md.preprocessors.register(SetAsideUnclosed(md), "set_aside_unclosed", 21)
+    # after raw HTML is put back (30) and every other postprocessor that makes HTML
+    md.postprocessors.register(PutBack(md), "put_back_unclosed", 2)
+
+
 class InlineBudget(Treeprocessor):
     """Before the inline pass: a text span with too much markup stays plain text."""
 
@@ -140,7 +197,7 @@ class LimitsExtension(Extension):
         md.registerExtension(self)
         self.md = md
         md.limit_problems = []
-        md.preprocessors.register(FlattenDeepLines(md), "flatten_deep_lines", 35)
+        register(md)
         md.treeprocessors.register(
             InlineBudget(md, lambda text: md.limit_problems.append(inline_message(text))), "inline_budget", 25)
         guard(md, lambda line, message: md.limit_problems.append(message))
