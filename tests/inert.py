@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlparse
 
 from xenhowto.ikiwiki.htmlscrubber import SAFE_URL, URL_ATTRIBUTES
 
@@ -43,8 +44,19 @@ def problems(html: str) -> list[str]:
     return out
 
 
+def _site_root() -> str:
+    import yaml
+
+    from conftest import ROOT
+
+    return urlparse(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
+
+
 def theme_scripts(html: str) -> list[str]:
     """The <script> elements of a built page, with the page's depth taken out
-    of relative paths: the same list on every page of the site."""
+    of relative paths (and the site's root out of 404.html's absolute ones):
+    the same list on every page of the site."""
+    root = _site_root()
+    html = html.replace(f'"{root}"', '"."').replace(f'"{root}', '"')
     found = re.findall(r"<script\b[^>]*>.*?</script>", html, re.S)
     return [re.sub(r'(?<=")(?:\.\.(?:/\.\.)*|\.)(?=")|(?:\.\./)+', "", s) for s in found]
