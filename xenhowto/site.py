@@ -76,9 +76,9 @@ def _lock(target: str):
             print(f"waiting for another build in {os.path.relpath(os.path.dirname(target))} to finish",
                   file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        yield fd
     finally:
-        os.close(fd)  # releases the lock
+        os.close(fd)  # releases the lock (once MkDocs, which shares it, is gone too)
 
 
 def _scratch_prefix(target: str) -> str:
@@ -94,8 +94,19 @@ def _remove_leftovers(target: str) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _run(cmd: list[str], env: dict) -> int:
-    proc = subprocess.Popen(cmd, env=env)
+def _die_with_parent() -> None:
+    """In MkDocs' process: end when `howto build` ends, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _run(cmd: list[str], env: dict, lock_fd: int) -> int:
+    # MkDocs holds the lock too: a build killed outright keeps it until MkDocs has gone
+    proc = subprocess.Popen(cmd, env=env, pass_fds=(lock_fd,), preexec_fn=_die_with_parent)
     try:
         return proc.wait()
     finally:
@@ -118,14 +129,14 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: s
         raise atomic.OutputError(f"{target} is not a directory; give a directory or a new path for the site")
     try:
         os.makedirs(parent, exist_ok=True)
-        with _signals_raise(), _lock(target):
+        with _signals_raise(), _lock(target) as lock_fd:
             _remove_leftovers(target)
             scratch = tempfile.mkdtemp(prefix=_scratch_prefix(target), dir=parent)
             try:
                 cmd = [sys.executable, "-m", "xenhowto.site", "build", "--strict", "-f", config_file, "-d", scratch]
                 if quiet:
                     cmd.append("-q")
-                if _run(cmd, build_env(as_of)) != 0:
+                if _run(cmd, build_env(as_of), lock_fd) != 0:
                     kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
                     raise HowtoError(f"the build failed (see the messages above); {kept}")
                 atomic.replace_dir(scratch, target)
