@@ -36,8 +36,9 @@ PAGES = {
     "many heredocs": lambda n: "[[!x d=<<EOF\nEOFX " * (5_000 * n),
     # recursion
     "nested quotes": lambda n: "> " * (600 * n) + "x\n",
-    "nested lists": lambda n: "".join("    " * i + "* x\n" for i in range(500 * n)),
-    "nested lists two spaces": lambda n: "".join("  " * i + "- x\n" for i in range(500 * n)),
+    # (depth cycles so that the text grows linearly with n)
+    "nested lists": lambda n: "".join("    " * (i % 500) + "* x\n" for i in range(500 * n)),
+    "nested lists two spaces": lambda n: "".join("  " * (i % 500) + "- x\n" for i in range(500 * n)),
     "list markers on a line": lambda n: "* " * (2_000 * n) + "x\n",
     "emphasis run": lambda n: "_" * (2_000 * n) + "x" + "_" * (2_000 * n) + "\n",
     "nested emphasis": lambda n: "*a " * (1_000 * n) + "x" + " a*" * (1_000 * n) + "\n",
@@ -92,7 +93,7 @@ YAML = {
     "list key": lambda n: "? [a, b]\n: 1\n",
     "mapping key": lambda n: "? {a: 1}\n: 1\n",
     "deep flow": lambda n: "[" * (5_000 * n),
-    "deep block": lambda n: "".join("  " * i + "- \n" for i in range(200 * n)),
+    "deep block": lambda n: "".join("  " * (i % 200) + "- \n" for i in range(200 * n)),
     "unclosed": lambda n: "a: [1, 2\n",
     "tabs": lambda n: "a:\n\t- 1\n",
     "python tag": lambda n: "a: !!python/object/apply:os.system ['echo pwned']\n",
@@ -119,6 +120,7 @@ CONFIGS = {
     "nul in string": lambda n: 'name = "a\0b"\n',
     "long disk list": lambda n: "disk = [ " + ", ".join(f"'file:/d/{i}.img,0x{i:x},w'" for i in range(2_000 * n)) + " ]\n",
     "deep lists": lambda n: "a = " + "[" * (500 * n) + "]" * (500 * n) + "\n",
+    "deep expression": lambda n: "a = " + "-" * (50_000 * n) + "1\n",
     "unterminated string": lambda n: 'name = "abc\n',
     "long line": lambda n: "name = '" + "x" * (100_000 * n) + "'\n",
     "python": lambda n: "import os\nos.system('echo pwned')\n",

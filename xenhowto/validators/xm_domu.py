@@ -17,6 +17,7 @@ for Xen 3.x the 4.1 table is used, which may know a few names 3.x did not.
 from __future__ import annotations
 
 import ast
+import warnings
 
 from xenhowto.findings import Finding
 from xenhowto.validators import xen_keys
@@ -50,12 +51,17 @@ def validate_xm_domu(text: str, path: str, first_line: int = 1, **options) -> li
     if problem:
         at(1, problem)
     try:
-        tree = ast.parse(text, filename=path)
+        with warnings.catch_warnings():  # Python's own warnings about the text are not ours to print
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
     except SyntaxError as e:
         at(e.lineno or 1, f"xm cannot run this config: Python says {e.msg}")
         return findings
     except ValueError as e:  # NUL bytes
         at(1, f"xm cannot run this config: {e}")
+        return findings
+    except (RecursionError, MemoryError):
+        at(1, "xm cannot run this config: it nests too deeply for Python to read")
         return findings
 
     info = xen_keys.xm_keys(version)
