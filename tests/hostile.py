@@ -55,6 +55,8 @@ PAGES = {
     "huge directive name": lambda n: "[[!" + "x" * (100_000 * n) + "]]\n",
     "huge wikilink": lambda n: "[[" + "y" * (100_000 * n) + "]]\n",
     "control characters": lambda n: "".join(chr(c) for c in range(32)) * 10 + "\x7f\u2028\u2029\ufeff\n",
+    "many stale dates": lambda n: "as of 2010-01\n" * (10_000 * n),
+    "many code blocks with directives": lambda n: "    [[!toc]] [[a]]\n\n" * (2_000 * n),
 }
 
 # Pages as bytes: what the decoders see.

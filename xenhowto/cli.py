@@ -118,6 +118,17 @@ def cmd_check(args) -> int:
     return 1 if failing else 0
 
 
+def _months(text: str) -> int:
+    """--window-months: a whole number of months, 1 to 1200."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of months") from None
+    if not 1 <= n <= 1200:
+        raise argparse.ArgumentTypeError(f"{n} months: give 1 to 1200")
+    return n
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="howto",
@@ -179,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("paths", nargs="*", metavar="PATH", help=".mdwn files or directories (default: the project)")
     k.add_argument("--format", choices=("text", "json", "github", "junit"), default="text")
     k.add_argument("-o", "--output", metavar="FILE", help="write the report here (e.g. junit XML for CI)")
-    k.add_argument("--window-months", type=int, default=12, metavar="N",
+    k.add_argument("--window-months", type=_months, default=12, metavar="N",
                    help="report \"as of\" dates older than N months (default: %(default)s)")
     k.add_argument("--strict", action="store_true", help="warnings fail the check too")
     k.add_argument("--no-guides", action="store_true", help="skip the named guides")

@@ -19,6 +19,28 @@ class Finding:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
 
+# Per file: more findings would only bury the first ones (a hostile page can
+# hold a million unclosed directives).
+MAX_PER_FILE = 100
+
+
+def capped(findings: list[Finding], limit: int = MAX_PER_FILE) -> list[Finding]:
+    """The first ``limit`` findings of each file, then one that counts the rest."""
+    out: list[Finding] = []
+    by_path: dict[str, list[Finding]] = {}
+    for f in sorted(findings):
+        by_path.setdefault(f.path, []).append(f)
+    for path, items in by_path.items():
+        out += items[:limit]
+        rest = items[limit:]
+        if rest:
+            errors = sum(f.severity == "error" for f in rest)
+            out.append(Finding(path, rest[0].line, f"{len(rest)} more problem(s) ({errors} error(s)) not listed: "
+                                                   f"fix the first {limit} and check again",
+                               "error" if errors else "warning"))
+    return out
+
+
 class HowtoError(Exception):
     """A user-facing failure: printed as a message, never as a traceback."""
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 
 from xenhowto.checking import examples as page_examples
-from xenhowto.findings import Finding, HowtoError
+from xenhowto.findings import Finding, HowtoError, capped
 from xenhowto.ikiwiki.context import SITE, PageContext
 from xenhowto.ikiwiki.expand import code_warnings
 from xenhowto.pages import page_name, read_page, site_url, wiki_sources
@@ -149,4 +149,5 @@ def run(project: Project, paths: list[str] | None, as_of: dt.date, window_months
             check_page(project, os.path.join(project.docs_dir, src), as_of, window_months, report)
         if guides:
             check_guides(project, as_of, report)
+    report.findings = capped(report.findings)
     return report

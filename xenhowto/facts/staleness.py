@@ -15,7 +15,7 @@ import os
 import re
 
 from xenhowto.facts.dates import add_months, parse
-from xenhowto.findings import Finding, line_of
+from xenhowto.findings import Finding
 
 AS_OF_RE = re.compile(r"\bas\s+of\s+(\d{4}-\d{2}(?:-\d{2})?)\b", re.IGNORECASE)
 DEFAULT_WINDOW_MONTHS = 12
@@ -25,19 +25,22 @@ def stale_mentions(text: str, path: str, as_of: dt.date, window_months: int = DE
                    severity: str = "warning") -> list[Finding]:
     """Findings for the stale "as of" dates of one page's text."""
     out = []
+    line, counted = 1, 0  # line numbers counted as the matches advance: linear in the text
     for m in AS_OF_RE.finditer(text):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
         quoted = " ".join(m.group(0).split())
         try:
             when = parse(m.group(1))
         except ValueError:
-            out.append(Finding(path, line_of(text, m.start()),
+            out.append(Finding(path, line,
                                f'"{quoted}" is not a real date; write as of YYYY-MM or YYYY-MM-DD', severity))
             continue
         stale_from = add_months(when.latest, window_months) + dt.timedelta(days=1)
         if as_of >= stale_from:
             months = (as_of.year - when.latest.year) * 12 + as_of.month - when.latest.month
             out.append(Finding(
-                path, line_of(text, m.start()),
+                path, line,
                 f'"{quoted}" is {months} months before the as-of date {as_of.isoformat()} '
                 f"(more than {window_months}); re-verify the statement and update its date, "
                 "or move the fact to data/ so the page computes it",
@@ -49,12 +52,11 @@ def stale_mentions(text: str, path: str, as_of: dt.date, window_months: int = DE
 def stale_in_pages(docs_dir: str, as_of: dt.date, window_months: int = DEFAULT_WINDOW_MONTHS,
                    severity: str = "warning") -> list[Finding]:
     """Findings for every .mdwn page under docs_dir (templates/ excluded)."""
-    from xenhowto.pages import wiki_sources
+    from xenhowto.pages import read_page, wiki_sources
 
     findings: list[Finding] = []
     for src in wiki_sources(docs_dir):
         path = os.path.join(docs_dir, src)
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        findings += stale_mentions(text, os.path.relpath(path), as_of, window_months, severity)
+        text, problems = read_page(path)
+        findings += problems + stale_mentions(text, os.path.relpath(path), as_of, window_months, severity)
     return sorted(findings)

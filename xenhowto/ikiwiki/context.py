@@ -5,11 +5,8 @@ import datetime as _dt
 import posixpath
 from dataclasses import dataclass, field, replace
 
+from xenhowto.findings import MAX_PER_FILE as MAX_FINDINGS
 from xenhowto.findings import Finding, shorten
-
-# Per page: more findings would only bury the first ones (a hostile page can
-# hold a million unclosed directives).
-MAX_FINDINGS = 100
 # ikiwiki reports a "preprocessing loop" past this depth of directives
 # expanding into directives (IkiWiki.pm, preprocess).
 MAX_NESTING = 8
