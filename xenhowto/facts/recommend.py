@@ -15,6 +15,8 @@ RULE (also in docs/editors.md):
 4. dom0: amd64 when every recommended Xen supports an amd64 dom0 (Xen 4.5 and
    later require it; for older Xen it is the standard approach).  domUs: the
    architectures every recommended Xen supports as domU.
+5. domU type: PVH when the recommended NetBSD release runs as a PVH domU and
+   every recommended Xen has PVH guests; otherwise PV.
 
 Nothing here names a date, a version or a package: change the data and the
 recommendation follows.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xenhowto.facts.model import Package
+from xenhowto.facts.model import Package, version_key
 from xenhowto.facts.view import View
 
 ARCH_ORDER = ("i386", "i386pae", "amd64")
@@ -40,6 +42,7 @@ class Recommendation:
     netbsd_branch: str | None
     dom0_arch: str | None
     domu_archs: tuple[str, ...]
+    domu_type: str = "pv"
 
     @property
     def names(self) -> list[str]:
@@ -82,6 +85,14 @@ def _common(lists: list[list[str]]) -> list[str]:
     return [a for a in ARCH_ORDER if a in common]
 
 
+def domu_type(view: View, pkgs: list[Package], branch) -> str:
+    pvh = view.facts.guest_types.get("pvh")
+    types = view.domu_types(branch) if branch is not None else None
+    if pvh and pkgs and types and "pvh" in types and all(p.key >= version_key(pvh.xen_from) for p in pkgs):
+        return "pvh"
+    return "pv"
+
+
 def recommend(view: View) -> Recommendation:
     pkgs, basis = packages(view)
     dom0 = _common([p.dom0_archs for p in pkgs])
@@ -93,11 +104,13 @@ def recommend(view: View) -> Recommendation:
         netbsd_branch=branch.name if branch else None,
         dom0_arch="amd64" if "amd64" in dom0 else (dom0[-1] if dom0 else None),
         domu_archs=tuple(_common([p.domu_archs for p in pkgs])),
+        domu_type=domu_type(view, pkgs, branch),
     )
 
 RULE_SUMMARY = (
     "the xenkernel packages in pkgsrc whose Xen release has upstream security support at the as-of date "
     "(else the newest package still observed to get security patches, else the newest package); xl where every "
     "recommended Xen has it and it works well, else xm; the newest released NetBSD branch not past its end of "
-    "life; an amd64 dom0 where every recommended Xen supports it"
+    "support; an amd64 dom0 where every recommended Xen supports it; PVH domUs where that NetBSD release and every "
+    "recommended Xen run them, else PV"
 )
