@@ -119,16 +119,15 @@ class _Texts:
         return self._index[key]
 
 
-def _notes(m: model.SetupModel, view, known) -> list[tuple[list, str]]:
-    # Mirrors the notes of setup.resolve, in its order.
-    out = []
-    for p in sorted(known, key=lambda p: p.key):
-        if not view.in_pkgsrc(p):
-            out.append((["==", "xen", p.xen],
-                        f"{p.name} is not in pkgsrc as of {view.as_of}; you need an older pkgsrc branch that has it."))
-    for cond, note in getattr(m, "incomplete", ()):
-        out.append((cond, note))
-    return out
+def _notes(m: model.SetupModel) -> list[tuple[list, str]]:
+    # The incomplete-instructions notes of setup.resolve, in its order.
+    return [(cond, note) for cond, note in getattr(m, "incomplete", ())]
+
+
+def _inline_html(text: str) -> str:
+    """Python-Markdown's HTML of one line of text, without the paragraph."""
+    out = md_lib.markdown(text)
+    return out[len("<p>"):-len("</p>")] if out.startswith("<p>") and out.endswith("</p>") else out
 
 
 def _domain(d: dict) -> list:
@@ -169,9 +168,12 @@ def build(project, as_of: dt.date, facts=None) -> dict:
 
     facts = facts or load_facts()
     m = model.load()
+    from xenhowto.guide import availability
+
     view = View(facts, as_of)
     rec = recommend(view)
-    known = [p for p in facts.packages if p.added.earliest <= as_of]
+    offered = availability.packages(view)
+    unavailable = availability.unavailable(view)
     default = setup_mod.resolve({}, as_of, facts=facts, setup_model=m).values
 
     dims: dict[str, dict] = {}
@@ -181,14 +183,17 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             raise MatrixError(f"{name}: a typed value ({d.kind}) must be one of variables.SLOTS to be filled in the browser")
         choices: list = list(d.choices)
         if name == "xen":
-            choices = [p.xen for p in sorted(known, key=lambda p: p.key)]
+            choices = [p.xen for p in offered]
         elif name == "netbsd":
-            choices = [b.name for b in view.branches()] + ["current"]
+            choices = availability.branches(view)
         pattern = setup_mod._PATTERNS.get(d.kind)
         entry = {
             "name": name, "kind": d.kind, "label": d.label, "help": d.help, "flag": d.flag,
             "choices": choices, "default": default[name],
             "candidates": candidates(name, d, view, rec),
+            # a value other than these, forced by the reader's choices, is announced (setup.departure_note)
+            "recommended": setup_mod.recommended(name, rec) if d.default == "recommended" else [],
+            "unavailable": unavailable.get(name, {}),
             "slot": slot, "empty": bool(pattern and pattern[0].match("")),
             # when the guide's setup list shows it (mirrors compose._setup_lines)
             "listed": ["==", "console", "serial"] if name.startswith("serial_") else None,
@@ -202,8 +207,11 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                 raise MatrixError(f"{name} choice {c!r}: '|' separates key values")
         dims[name] = entry
 
-    rules = [{"id": c.id, "when": c.when, "require": c.require, "reason": c.reason, "fact": c.fact}
-             for c in constraints.all_constraints(m, view)]
+    rules = []
+    for c in constraints.all_constraints(m, view):
+        because = setup_mod.constraint_message(c)
+        rules.append({"id": c.id, "when": c.when, "require": c.require, "reason": c.reason, "fact": c.fact,
+                      "because_md": because, "because_html": _inline_html(because)})
     texts = _Texts()
 
     # Constraint dimensions: their valid combinations, for "can this occur?"
@@ -270,7 +278,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                           "pieces": pieces})
 
     notes = [{"when": cond, "md": texts.add(f"**Note:** {text}"),
-              "html": texts.add(md_lib.markdown(f"**Note:** {text}"))} for cond, text in _notes(m, view, known)]
+              "html": texts.add(md_lib.markdown(f"**Note:** {text}"))} for cond, text in _notes(m)]
     return {
         "format": FORMAT,
         "as_of": as_of.isoformat(),
@@ -284,7 +292,13 @@ def build(project, as_of: dt.date, facts=None) -> dict:
         },
         "dimensions": list(dims.values()),
         "validate": {kind: {"pattern": p.pattern, "advice": advice} for kind, (p, advice) in setup_mod._PATTERNS.items()},
-        "packages": {p.xen: {"package": p.name, "tools": p.tools} for p in sorted(known, key=lambda p: p.key)},
+        "packages": {p.xen: {"package": p.name, "tools": p.tools} for p in offered},
+        # every package known by the as-of date, to say why one not offered is not
+        "package_versions": {p.name: p.xen for p in facts.packages if p.added.earliest <= as_of},
+        "departure": {"md": "**Note:** {label}: {value}, not the recommended {wanted}, because of your other "
+                            "choices: {because}",
+                      "html": "<p><strong>Note:</strong> {label}: {value}, not the recommended {wanted}, because "
+                              "of your other choices: {because}</p>"},
         "constraints": rules,
         "notes": notes,
         "slots": [n for n in dims if dims[n]["slot"]],
@@ -352,9 +366,13 @@ def typed(mx: dict, dim: dict, raw) -> object:
         for version, p in mx["packages"].items():
             if value in (version, p["package"]):
                 return version
-        raise GivenError(f"{name}: {value!r} is not a Xen version known by {mx['as_of']}")
+        version = mx.get("package_versions", {}).get(value, value)
+        why = dim.get("unavailable", {}).get(version)
+        raise GivenError(f"{name}: {why or repr(value) + ' is not a Xen version in pkgsrc as of ' + mx['as_of']}")
     if name == "netbsd":
         value = value.removeprefix("netbsd-")
+        if value not in dim["choices"] and value in dim.get("unavailable", {}):
+            raise GivenError(f"{name}: {dim['unavailable'][value]}")
     if kind in mx["validate"]:
         rule = mx["validate"][kind]
         if not re.search(rule["pattern"], value):
@@ -382,6 +400,12 @@ def _applies_all(values: dict, c: dict) -> bool:
 
 def resolve_given(mx: dict, given: dict) -> dict:
     """The complete setup for given values, as setup.resolve does; GivenError."""
+    return resolve_with_notes(mx, given)[0]
+
+
+def resolve_with_notes(mx: dict, given: dict) -> tuple[dict, list[dict]]:
+    """The complete setup and the departures from the recommendation that the
+    reader's choices forced (each {dim, value, constraint}), as setup.resolve."""
     dims = {d["name"]: d for d in mx["dimensions"]}
     values: dict = {}
     for name, raw in given.items():
@@ -392,6 +416,7 @@ def resolve_given(mx: dict, given: dict) -> dict:
     for c in mx["constraints"]:
         if _applies_all(values, c) and _violated(values, c):
             raise GivenError(c["reason"])
+    departures = []
     for name, d in dims.items():
         if name in values:
             continue
@@ -402,7 +427,26 @@ def resolve_given(mx: dict, given: dict) -> dict:
                 break
         else:
             raise GivenError(f"no {d['label']} fits the other choices")
-    return {name: values[name] for name in dims}
+        wanted = d.get("recommended") or []
+        if wanted and values[name] not in wanted:
+            trial = dict(values, **{name: wanted[0]})
+            blocking = next((c for c in mx["constraints"]
+                             if name in _needs(c) and _applies_all(trial, c) and _violated(trial, c)), None)
+            if blocking is not None:
+                departures.append({"dim": name, "value": values[name], "constraint": blocking})
+    return {name: values[name] for name in dims}, departures
+
+
+def _needs(c: dict) -> set[str]:
+    return conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
+
+
+def departure_note(mx: dict, d: dict, form: str) -> str:
+    """A departure as the guide's note, in markdown (form md) or HTML."""
+    dim = next(x for x in mx["dimensions"] if x["name"] == d["dim"])
+    return mx["departure"][form].format(label=dim["label"], value=d["value"],
+                                        wanted=" or ".join(map(str, dim["recommended"])),
+                                        because=d["constraint"]["because_" + form])
 
 
 def forbidden(mx: dict, values: dict, name: str, value) -> dict | None:
@@ -421,7 +465,7 @@ def _snippet(mx: dict, piece: dict, values: dict) -> str:
     return f"*{label[:1].upper() + label[1:]}:*\n\n{block}"
 
 
-def compose_markdown(mx: dict, values: dict) -> str:
+def compose_markdown(mx: dict, values: dict, departures: list[dict] = ()) -> str:
     """The guide for a complete setup, from the data alone: the text of
     compose.to_markdown for the same setup and as-of date."""
     h = mx["header"]
@@ -438,6 +482,8 @@ def compose_markdown(mx: dict, values: dict) -> str:
         shown = (h["yes"] if v else h["no"]) if d["kind"] == "flag" else v
         out.append(h["line"].format(label=d["label"], value=shown))
     out.append("")
+    for d in departures:
+        out += [departure_note(mx, d, "md"), ""]
     for note in mx["notes"]:
         if applies(note["when"], values):
             out += [texts[note["md"]], ""]
