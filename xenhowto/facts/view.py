@@ -193,7 +193,7 @@ class View:
     def branch(self, name: str) -> Branch | None:
         return next((b for b in self.facts.branches if b.name == name), None)
 
-    def newest_release(self, br: Branch) -> str:
+    def netbsd_release(self, br: Branch) -> str:
         """The branch's newest formal release by the as-of date ("10.1"), or
         its x.0 release."""
         out = f"{br.name}.0"
