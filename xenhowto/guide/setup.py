@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from xenhowto.findings import HowtoError
-from xenhowto.guide import availability, conditions, constraints, model
+from xenhowto.guide import availability, conditions, constraints, derived, model
 
 
 class SetupError(HowtoError):
@@ -180,7 +180,7 @@ def _per_date(facts, as_of: dt.date, m: model.SetupModel):
         _PER_DATE.clear()  # one date at a time is what callers use; keep memory flat
         rules = [(c, conditions.names(c.require) | (conditions.names(c.when) if c.when else set()))
                  for c in constraints.all_constraints(m, view)]
-        _PER_DATE[key] = (view, recommend(view), rules)
+        _PER_DATE[key] = (view, recommend(view), rules, derived.tables(view, m))
     return _PER_DATE[key]
 
 
@@ -191,7 +191,7 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
     from xenhowto.facts.view import View
 
     m = setup_model or model.load()
-    view, rec, rules = _per_date(facts or load_facts(), as_of, m)
+    view, rec, rules, derived_tables = _per_date(facts or load_facts(), as_of, m)
     unknown = sorted(set(given) - set(m.dimensions))
     if unknown:
         raise SetupError(f"unknown setup option(s): {', '.join(unknown)}; known: {', '.join(sorted(m.dimensions))}")
@@ -242,5 +242,6 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
 
     if package is None:
         package = next(p for p in view.facts.packages if p.xen == values["xen"])
+    values = derived.add(values, derived_tables)
     notes += m.incomplete_notes(values)
     return Setup(values=values, package=package.name, tools=package.tools, as_of=as_of, notes=notes)
