@@ -195,8 +195,12 @@
         if (blocking) departures.push({ dim: name, value: values[name], constraint: blocking });
       }
     });
-    var out = {};
+    var out = {}, derived = this.mx.derived || {};
     this.order.forEach(function (n) { out[n] = values[n]; });
+    Object.keys(derived).forEach(function (n) {  // guide.derived.add
+      var t = derived[n], key = String(out[t.from]);
+      out[n] = Object.prototype.hasOwnProperty.call(t.table, key) ? t.table[key] : "unknown";
+    });
     return { values: out, departures: departures };
   };
 

@@ -48,7 +48,7 @@ import re
 import markdown as md_lib
 
 from xenhowto import examples
-from xenhowto.guide import conditions, constraints, model
+from xenhowto.guide import conditions, constraints, derived, model
 from xenhowto.guide.compose import _tidy
 from xenhowto.guide.fragments import applies
 from xenhowto.guide.setup import candidates
@@ -300,6 +300,8 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                       "html": "<p><strong>Note:</strong> {label}: {value}, not the recommended {wanted}, because "
                               "of your other choices: {because}</p>"},
         "constraints": rules,
+        # values that follow from a dimension and data/ (guide.derived): {name: {from, table}}
+        "derived": derived.tables(view, m),
         "notes": notes,
         "slots": [n for n in dims if dims[n]["slot"]],
         "texts": texts.items,
@@ -434,7 +436,8 @@ def resolve_with_notes(mx: dict, given: dict) -> tuple[dict, list[dict]]:
                              if name in _needs(c) and _applies_all(trial, c) and _violated(trial, c)), None)
             if blocking is not None:
                 departures.append({"dim": name, "value": values[name], "constraint": blocking})
-    return {name: values[name] for name in dims}, departures
+    out = derived.add({name: values[name] for name in dims}, mx.get("derived", {}))
+    return out, departures
 
 
 def _needs(c: dict) -> set[str]:
