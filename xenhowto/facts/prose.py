@@ -193,6 +193,23 @@ def package_paragraph(view: View, pkg: Package, rec: Recommendation | None = Non
     return "  ".join(s for s in out if s)
 
 
+def unknown_presence(view: View) -> str:
+    """Packages last seen in pkgsrc before the as-of date and not recorded
+    gone: the page says so instead of describing them as there."""
+    pkgs = sorted(view.unknown_presence(), key=lambda p: p.key)
+    if not pkgs:
+        return ""
+    names = join([p.name for p in pkgs])
+    dates = list(dict.fromkeys(p.removed.after.shown() for p in pkgs))
+    seen = (f"last known there on {dates[0]}" if len(dates) == 1 else
+            f"last known there on {join(dates)}, respectively")
+    them = "it" if len(pkgs) == 1 else "them"
+    out = [f"Whether {names} {'is' if len(pkgs) == 1 else 'are'} still in pkgsrc is not recorded ({seen}), so "
+           f"this HOWTO does not recommend {them} and no guide offers {them}."]
+    out += [f"For {p.name}, {n.value}" for p in pkgs for n in view.notes(p.notes) if n.extra.get("topic") == "removal"]
+    return "  ".join(out)
+
+
 def packages(view: View, only: list[str] | None = None) -> str:
     rec = recommend(view)
     pkgs = view.packages()
@@ -200,7 +217,7 @@ def packages(view: View, only: list[str] | None = None) -> str:
         pkgs = [p for p in pkgs if p.name in only]
     if not pkgs:
         return "No Xen package is in pkgsrc as of this date.\n"
-    return paragraphs([package_paragraph(view, p, rec) for p in pkgs])
+    return paragraphs([package_paragraph(view, p, rec) for p in pkgs] + ([] if only else [unknown_presence(view)]))
 
 
 def not_in_pkgsrc(view: View) -> str:
