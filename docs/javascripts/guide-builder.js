@@ -217,10 +217,21 @@
 
   /* --- composing ------------------------------------------------------------ */
 
+  /* A size a reader typed (512M, 2G) in megabytes (snippets.variables.size_mb). */
+  function sizeMb(v) {
+    var m = /^([0-9]+)([MG])$/.exec(v);
+    return m ? String(parseInt(m[1], 10) * (m[2] === "G" ? 1024 : 1)) : v;
+  }
+
   function fill(text, values) {
     if (typeof text === "string") return text;
     var out = "";
-    for (var i = 0; i < text.length; i++) out += i % 2 ? pyStr(values[text[i]] === undefined ? "" : values[text[i]]) : text[i];
+    for (var i = 0; i < text.length; i++) {
+      if (i % 2 === 0) { out += text[i]; continue; }
+      var parts = text[i].split("|"), v = values[parts[0]];
+      v = pyStr(v === undefined ? "" : v);
+      out += parts[1] === "mb" ? sizeMb(v) : v;
+    }
     return out;
   }
 

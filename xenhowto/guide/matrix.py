@@ -59,7 +59,7 @@ from xenhowto.snippets.variables import DEPENDS, SLOTS
 FORMAT = 1
 # A slot's value while pre-rendering: private-use characters no page text has.
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_MARK_RE = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
+_MARK_RE = re.compile(f"{_OPEN}(\\w+(?:\\|mb)?){_CLOSE}")  # name, or name|mb (variables.size_mb)
 SET = "*"  # key value of an optional slot that is set
 
 
@@ -86,11 +86,19 @@ def _py_str(value) -> str:
     return str(value)
 
 
+def _slot(part: str, values: dict) -> str:
+    from xenhowto.snippets.variables import size_mb
+
+    name, _, how = part.partition("|")
+    value = _py_str(values.get(name, ""))
+    return size_mb(value) if how == "mb" else value
+
+
 def fill(text, values: dict) -> str:
-    """A text of ``texts`` with its slots filled."""
+    """A text of ``texts`` with its slots filled (``name|mb``: a size in MB)."""
     if isinstance(text, str):
         return text
-    return "".join(part if i % 2 == 0 else _py_str(values.get(part, "")) for i, part in enumerate(text))
+    return "".join(part if i % 2 == 0 else _slot(part, values) for i, part in enumerate(text))
 
 
 def _split(text: str):
@@ -223,9 +231,12 @@ def build(project, as_of: dt.date, facts=None) -> dict:
         if not any(_violated(values, c) for c in rules):
             valid.append(values)
 
+    derived_tables = derived.tables(view, m)
+
     def occurring(keys: list[str], cond: list | None) -> list[tuple]:
         """Key tuples over ``keys`` of valid setups where ``cond`` holds."""
-        need = set(keys) | (conditions.names(cond) if cond else set())
+        named = conditions.names(cond) if cond else set()
+        need = set(keys) | {derived_tables[n]["from"] if n in derived_tables else n for n in named}
         inside = [d for d in cdims if d in need]
         extra = sorted(need - set(cdims))
         seen = {tuple(v[d] for d in inside) for v in valid}
@@ -234,7 +245,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             base = dict(zip(inside, part))
             for combo in itertools.product(*(_domain(dims[d]) for d in extra)):
                 values = dict(base, **dict(zip(extra, combo)))
-                if applies(cond, values):
+                if applies(cond, derived.add(values, derived_tables)):
                     out.add(tuple(key_value(dims[k], values[k]) for k in keys) + tuple(values[k] for k in keys))
         return sorted(out, key=lambda t: [str(x) for x in t])
 
@@ -301,7 +312,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                               "of your other choices: {because}</p>"},
         "constraints": rules,
         # values that follow from a dimension and data/ (guide.derived): {name: {from, table}}
-        "derived": derived.tables(view, m),
+        "derived": derived_tables,
         "notes": notes,
         "slots": [n for n in dims if dims[n]["slot"]],
         "texts": texts.items,
