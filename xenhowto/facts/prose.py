@@ -8,6 +8,7 @@ wording, so the page reads as before while the facts in it are computed.
 """
 from __future__ import annotations
 
+from xenhowto.facts import staleness
 from xenhowto.facts.dates import months_between
 from xenhowto.facts.model import Package, version_key
 from xenhowto.facts.recommend import NEWEST, PATCHED, UPSTREAM, Recommendation, recommend
@@ -187,7 +188,10 @@ def package_paragraph(view: View, pkg: Package, rec: Recommendation | None = Non
     status, do_not_use = _status_sentences(view, pkg)
     out += status
     out.append(_arch_sentence(pkg))
-    out += [n.value for n in view.notes(pkg.notes)]
+    if view.pv32(pkg) == "unsupported":
+        out.append("Its 32-bit PV guests are not officially supported any more; pkgsrc advises running i386 domUs "
+                   "with pvshim (NetBSD 9 or older) or as PVH (NetBSD 10 or newer).")
+    out += [staleness.dated(view.as_of, n.date, n.value) for n in view.notes(pkg.notes)]
     if not do_not_use:
         out.append(_verdict(view, pkg, rec))
     return "  ".join(s for s in out if s)
@@ -292,9 +296,9 @@ def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
     limits the advice to xm or xl, for a [[!when]] region of a guide."""
     rec = recommend(view)
     pkgs = view.packages()
-    if toolstack:  # a guide region: also the packages pkgsrc had once (old setups keep their advice)
-        pkgs = sorted((p for p in view.facts.packages if p.added.earliest <= view.as_of), key=lambda p: p.key)
-    parts = ["The daemons which should be run vary with Xen version and with whether one is using xm or xl."]
+    with_xm = any("xm" in view.toolstacks_for(p.xen) for p in pkgs)
+    parts = ["The daemons which should be run vary with Xen version and with whether one is using xm or xl."
+             if with_xm else "The daemons which should be run vary with the Xen version."]
     groups = _rcd_groups(view, pkgs)
     if groups:
         sentences = []
@@ -334,7 +338,7 @@ def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
                 s += f" (but note that you should be using {join(rec.names, 'or')})"
             out.append(s + ":")
             out.append(rc_conf_example(ts.name, members[-1].xen, rng.enable))
-            extra = [n.value for n in view.notes(ts.notes)]
+            extra = [staleness.dated(view.as_of, n.date, n.value) for n in view.notes(ts.notes)]
             xend_exists = any("xm" in view.toolstacks_for(p.xen) for p in pkgs)
             for never in ts.never:
                 if never["daemon"] == "xend" and not xend_exists:

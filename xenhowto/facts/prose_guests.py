@@ -74,7 +74,12 @@ def guest_types_summary(view: View) -> str:
     if key is not None and _released(view, key.value):
         out.append(f"From Xen {key.value} on, a domU's config file says which kind it is with type = \"pv\", "
                    f"\"pvh\" or \"hvm\"; older Xen knows only PV and HVM, and says {facts.legacy_hvm} for HVM.")
-    return "  ".join(out) + "\n" if out else ""
+    if not out:
+        return ""
+    kinds = [gt.label for gt in facts.guest_types.values() if gt.name != "pv"
+             and any(gt.name in (view.domu_types(b) or ()) for b in branches)]
+    title = f"{join(kinds)} domUs"
+    return f"{title}\n{'-' * len(title)}\n\n" + "  ".join(out) + "\n"
 
 
 def uefi(view: View) -> str:

@@ -14,7 +14,9 @@ RULE (also in docs/editors.md):
    past its end of life.
 4. dom0: amd64 when every recommended Xen supports an amd64 dom0 (Xen 4.5 and
    later require it; for older Xen it is the standard approach).  domUs: the
-   architectures every recommended Xen supports as domU.
+   architectures every recommended Xen supports as domU; 32-bit ones only
+   while every recommended package still runs 32-bit PV guests (its MESSAGE),
+   as this HOWTO records no 32-bit PVH or HVM kernel.
 5. domU type: PVH when the recommended NetBSD release runs as a PVH domU and
    every recommended Xen has PVH guests; otherwise PV.
 
@@ -103,7 +105,8 @@ def recommend(view: View) -> Recommendation:
         toolstack=toolstack(view, pkgs),
         netbsd_branch=branch.name if branch else None,
         dom0_arch="amd64" if "amd64" in dom0 else (dom0[-1] if dom0 else None),
-        domu_archs=tuple(_common([p.domu_archs for p in pkgs])),
+        domu_archs=tuple(a for a in _common([p.domu_archs for p in pkgs])
+                         if a == "amd64" or all(view.pv32(p) != "unsupported" for p in pkgs)),
         domu_type=domu_type(view, pkgs, branch),
     )
 

@@ -46,14 +46,19 @@ def _decide(start: Directive, view) -> str:
 
 
 def _cut_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a cut to whole lines when the markers stand alone on theirs, so
-    the page keeps no empty lines where text was."""
+    """Widen a cut to whole lines when the markers stand alone on theirs, and
+    to the blank line after them when one is before them too, so the page
+    keeps no run of empty lines where text was."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    if not text[line_start:start].strip() and not text[end:line_end].strip():
-        return line_start, min(line_end + 1, len(text))
-    return start, end
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return start, end
+    cut_end = min(line_end + 1, len(text))
+    blank_before = line_start == 0 or text[max(line_start - 2, 0):line_start] == "\n\n"
+    if blank_before and text.startswith("\n", cut_end):
+        cut_end += 1
+    return line_start, cut_end
 
 
 def reduce(text: str, ctx: PageContext) -> tuple[str, list[int]]:

@@ -8,12 +8,13 @@ old observation for a current one (and ``howto check`` lists it to be
 re-verified); before that date the claim was not made and is left out."""
 from __future__ import annotations
 
-from xenhowto.facts.dates import add_months, parse
-from xenhowto.facts.staleness import DEFAULT_WINDOW_MONTHS
+from xenhowto.facts import staleness
+from xenhowto.facts.dates import parse
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
 
 WIKI_NATIVE = False
+INLINE = True  # a sentence in its paragraph, not a block
 
 
 def parse_args(d: Directive) -> tuple:
@@ -30,10 +31,4 @@ def parse_args(d: Directive) -> tuple:
 
 def render(d: Directive, ctx: PageContext) -> str:
     when, text = parse_args(d)
-    if ctx.as_of is None:
-        return text
-    if ctx.as_of < when.earliest:
-        return ""
-    if ctx.as_of <= add_months(when.latest, DEFAULT_WINDOW_MONTHS):
-        return text
-    return f"As of {when.month()}, {text[:1].lower()}{text[1:]}"
+    return staleness.dated(ctx.as_of, when, text)
