@@ -8,7 +8,7 @@ wording, so the page reads as before while the facts in it are computed.
 """
 from __future__ import annotations
 
-from xenhowto.facts import staleness
+from xenhowto.facts import history, staleness
 from xenhowto.facts.dates import months_between
 from xenhowto.facts.model import Package, version_key
 from xenhowto.facts.recommend import NEWEST, PATCHED, UPSTREAM, Recommendation, recommend
@@ -400,7 +400,7 @@ def recommendation(view: View, rec: Recommendation | None = None) -> str:
         out.append(f"Either the {join(domu, 'or')} version of NetBSD may be used as domUs.")
     elif domu:
         out.append(f"The {domu[0]} version of NetBSD may be used as domUs.")
-    when = view.as_of.isoformat()
+    when = history.known_on(view).isoformat()  # the facts' date, not the build's: stable exports
     if rec.basis == UPSTREAM:
         which = "are the Xen packages" if len(rec.packages) > 1 else "is the Xen package"
         out.append(f"({join(rec.names)} {which} in pkgsrc whose Xen release still has security support "
@@ -453,7 +453,7 @@ def versions_table(view: View, html_badges: bool = False) -> str:
     if not rows:
         return "No Xen package is in pkgsrc as of this date.\n"
     data = "\n".join("|".join(r) for r in [HEADER] + rows)
-    note = (f"Status and support dates as known on {view.as_of.isoformat()}; "
+    note = (f"Status and support dates as known on {history.known_on(view).isoformat()}; "
             "the packages in bold are the ones this HOWTO recommends.")
     return f'[[!table data="""\n{data}\n"""]]\n\n{note}\n'
 
