@@ -82,7 +82,7 @@ def test_an_answers_fifo_does_not_block(capsys, tmp_path):
     (["--dom0-mem", "16M"], "must be between 32M"),
     (["--as-of", "0001-01-01"], "outside the dates the HOWTO can be about"),
     (["--as-of", "2025-02-30"], "is not a date"),
-    (["--as-of", "2001-01-01"], "no Xen is known by 2001-01-01"),
+    (["--as-of", "2001-01-01"], "no Xen is available as of 2001-01-01"),
 ])
 def test_values_out_of_range_are_usage_errors(capsys, argv, words):
     code, _, err = run(capsys, "guide", *argv)
