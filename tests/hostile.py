@@ -57,6 +57,8 @@ PAGES = {
     "control characters": lambda n: "".join(chr(c) for c in range(32)) * 10 + "\x7f\u2028\u2029\ufeff\n",
     "many stale dates": lambda n: "as of 2010-01\n" * (10_000 * n),
     "many code blocks with directives": lambda n: "    [[!toc]] [[a]]\n\n" * (2_000 * n),
+    "tables of contents and headings": lambda n: "[[!toc levels=6]]\n\n# h\n\n" * (1_000 * n),
+    "a toc marker typed by hand": lambda n: "IKIWIKI-TOC-MARKER:a:b\n\nIKIWIKI-TOC-MARKER:9:9\n",
 }
 
 # Pages as bytes: what the decoders see.

@@ -6,6 +6,7 @@ name and the site's pages as extension configuration.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import xml.etree.ElementTree as etree
@@ -85,21 +86,25 @@ class TocTreeprocessor(Treeprocessor):
     """Replaces the toc marker with ikiwiki's nested <ol> of the page headings."""
 
     def run(self, root: etree.Element) -> None:
-        markers = [
-            (parent, child)
-            for parent in root.iter()
-            for child in parent
-            if child.tag == "p" and (child.text or "").startswith(toc.MARKER + ":")
-        ]
-        if not markers:
+        parents = [parent for parent in root.iter()
+                   if any(child.tag == "p" and toc.marker(child.text) for child in parent)]
+        if not parents:
             return
         headings = [el for el in root.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
-        for parent, marker in markers:
-            _, levels, startlevel = marker.text.strip().split(":")
-            div = self.build(headings, int(levels), int(startlevel))
-            index = list(parent).index(marker)
-            parent.remove(marker)
-            parent.insert(index, div)
+        built: dict[tuple[int, int], etree.Element] = {}
+        for parent in parents:
+            children = []
+            for child in parent:  # one pass per parent: no rescans for each marker
+                found = toc.marker(child.text) if child.tag == "p" else None
+                if found is None:
+                    children.append(child)
+                    continue
+                if found not in built:
+                    built[found] = self.build(headings, *found)
+                div = copy.deepcopy(built[found])
+                div.tail = child.tail
+                children.append(div)
+            parent[:] = children
 
     @staticmethod
     def build(headings, levels: int, startlevel: int) -> etree.Element:
