@@ -74,7 +74,10 @@ def on_page_read_source(page, config):
 def on_page_markdown(markdown: str, page, config, files):
     if isinstance(page.file, MdwnFile):
         # ikiwiki has no "Key: value" header: MkDocs must not eat a first line like "Warning: ..."
-        markdown, page.meta = page.ikiwiki_source, {}
+        source = getattr(page, "ikiwiki_source", None)
+        if source is None:  # (read by another plugin's on_page_read_source)
+            source = on_page_read_source(page, config)
+        markdown, page.meta = source, {}
     ext = config.mdx_configs[EXT]
     ext["page"] = page_name(page.file.src_uri)
     ext["path"] = os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
