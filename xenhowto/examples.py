@@ -110,12 +110,12 @@ def render_template(name: str, variables: dict) -> str:
         raise DirectiveError(f"template {name} needs {needs} (for {var})") from None
 
 
-def render_for_setup(name: str, values: dict) -> str:
+def render_for_setup(name: str, values: dict, facts=None) -> str:
     """A template filled from setup values and what data/ derives from them."""
     from xenhowto.facts import load_facts
     from xenhowto.snippets.variables import derive
 
-    return render_template(name, derive(values, load_facts()))
+    return render_template(name, derive(values, facts or load_facts()))
 
 
 def template_variables(name: str) -> set[str]:
@@ -141,13 +141,13 @@ def page_defaults(as_of) -> dict:
     if as_of is None:
         return {}
     try:
-        return dict(resolve({}, as_of).values)
+        return dict(resolve({}, as_of).values, as_of=as_of)
     except HowtoError:
         return {}
 
 
 def from_directive(kind: str, d: Directive, overrides: dict | None = None,
-                   defaults: dict | None = None) -> Example:
+                   defaults: dict | None = None, facts=None) -> Example:
     """Build and check an example from its directive; ``overrides`` (a reader's
     setup) replace a template's variables, ``defaults`` (page_defaults) fill
     those neither gives."""
@@ -190,7 +190,7 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None,
         ex.variables = {k: v for k, v in params.items() if k not in allowed or k in CONTEXT_KEYS}
         ex.variables.pop("template", None)
         values = {**(defaults or {}), **ex.variables, **(overrides or {})}
-        ex.content = render_for_setup(template, values)
+        ex.content = render_for_setup(template, values, facts)
         # validators judge a filled template by the setup it was filled for
         for key, name in (("xen", "xen"), ("toolstack", "toolstack"), ("arch", "dom0_arch")):
             if key not in ex.context and values.get(name):
