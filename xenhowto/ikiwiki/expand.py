@@ -7,13 +7,16 @@
 - for the wiki export (WIKI) the directives the NetBSD wiki has and all
   wikilinks stay verbatim, and only the project's own directives are expanded.
 Problems go to ctx.findings with the source line; the text is still produced.
+``expand_mapped`` gives the export with its source map (sourcemap.py).
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from xenhowto.ikiwiki import directives, wikilinks
-from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
+from xenhowto import conflict_markers
+from xenhowto.ikiwiki import directives, sourcemap, wikilinks
+from xenhowto.ikiwiki.context import WIKI, DirectiveError, PageContext
+from xenhowto.ikiwiki.sourcemap import Mapped, Origin
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
 
 
@@ -32,13 +35,22 @@ def _directive(d: Directive, ctx: PageContext) -> str:
     return out
 
 
+def _nested_context(ctx: PageContext) -> PageContext:
+    return replace(ctx, findings=[], sources=None)
+
+
+def _adopt(inner: PageContext, line: int, ctx: PageContext) -> None:
+    """A nested expansion's problems are reported at the directive's line."""
+    ctx.findings.extend(replace(f, line=line) for f in inner.findings)
+    ctx.meta.update(inner.meta)
+
+
 def _nested(text: str, line: int, ctx: PageContext) -> str:
     """Expand what a project directive produced (it may use wiki-native
     directives and wikilinks); its problems are reported at the directive's line."""
-    inner = replace(ctx, findings=[])
+    inner = _nested_context(ctx)
     out = expand(text, inner, nested=True)
-    ctx.findings.extend(replace(f, line=line) for f in inner.findings)
-    ctx.meta.update(inner.meta)
+    _adopt(inner, line, ctx)
     return out
 
 
@@ -47,58 +59,116 @@ def _link(link: WikiLink, ctx: PageContext) -> str:
     return link.raw if ctx.target == WIKI else rendered
 
 
-def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
-    def one(token) -> str:
-        if isinstance(token, Directive):
-            out = _directive(token, ctx)
-            return out if out == token.raw else _nested(out, token.line, ctx)
-        if isinstance(token, WikiLink):
-            return _link(token, ctx)
-        if isinstance(token, Escaped):
-            # the wiki needs the backslash to keep showing the brackets
-            return "\\" + token.literal if ctx.target == WIKI else token.literal
-        if isinstance(token, Unclosed):
-            ctx.error(
-                token.line,
-                f"directive [[!{token.name} is never closed: end it with ]] "
-                "(quote values that contain spaces or ]; use \"\"\"...\"\"\" across lines)",
-            )
-            return text[token.start : token.end]
-        raise AssertionError(token)
+def _replace(token, text: str, ctx: PageContext) -> str:
+    if isinstance(token, Directive):
+        out = _directive(token, ctx)
+        return out if out == token.raw else _nested(out, token.line, ctx)
+    if isinstance(token, WikiLink):
+        return _link(token, ctx)
+    if isinstance(token, Escaped):
+        # the wiki needs the backslash to keep showing the brackets
+        return "\\" + token.literal if ctx.target == WIKI else token.literal
+    if isinstance(token, Unclosed):
+        ctx.error(
+            token.line,
+            f"directive [[!{token.name} is never closed: end it with ]] "
+            "(quote values that contain spaces or ]; use \"\"\"...\"\"\" across lines)",
+        )
+        return text[token.start : token.end]
+    raise AssertionError(token)
 
-    out = substitute(text, one) if ctx.target == SITE else _substitute_blocks(text, one)
+
+def _finish(ctx: PageContext, text: str) -> None:
+    for line in conflict_markers.lines(text):
+        ctx.error(line, "an unresolved conflict of `howto sync` (<<<<<<< ... >>>>>>>): keep the text "
+                  "that is right, delete the markers, then run `howto sync` again")
+    for module in directives.REGISTRY.values():
+        finish = getattr(module, "finish", None)
+        if finish:
+            finish(ctx)
+
+
+def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
+    if ctx.target == WIKI:
+        return expand_mapped(text, ctx, nested).text
+    out = substitute(text, lambda token: _replace(token, text, ctx))
     if not nested:
-        for module in directives.REGISTRY.values():
-            finish = getattr(module, "finish", None)
-            if finish:
-                finish(ctx)
+        _finish(ctx, text)
     return out
 
 
-def _substitute_blocks(text: str, replace_token) -> str:
-    """For the export: a project directive alone on its lines is replaced by
-    its block without extra blank lines, and one that produces nothing takes
-    its line with it, so the wiki source reads as if written by hand."""
-    out: list[str] = []
+def expand_mapped(text: str, ctx: PageContext, nested: bool = False) -> Mapped:
+    """The wiki export of ``text`` and the origin of each of its lines.
+
+    A project directive alone on its lines is replaced by its block without
+    extra blank lines, and one that produces nothing takes its line with it,
+    so the wiki source reads as if written by hand.  Everything else (text,
+    wikilinks, the wiki's own directives) is copied verbatim."""
+    if ctx.target != WIKI:
+        raise ValueError("expand_mapped is for the wiki export")
+    chunks: list = []
     pos = 0
     for token in scan(text):
-        replacement = replace_token(token)
         start, end = token.start, token.end
+        if not isinstance(token, Directive):
+            _replace(token, text, ctx)  # verbatim in the export; its problems are still reported
+            continue
+        block = _directive_mapped(token, ctx)
+        if block is None:
+            continue
         alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-        if alone and replacement != text[start:end] and isinstance(token, Directive):
-            replacement = replacement.strip("\n")
-            if not replacement:
-                end = min(end + 1, len(text))
-            else:  # a block needs a blank line on each side to stay a block
-                if start >= 2 and text[start - 2] != "\n":
-                    replacement = "\n" + replacement
-                if end + 1 < len(text) and text[end + 1] != "\n":
-                    replacement += "\n"
-        out.append(text[pos:start])
-        out.append(replacement)
+        if alone:
+            block = _as_block(block, token, text)
+            if not block.text:
+                chunks.append((pos, start))
+                pos = min(end + 1, len(text))
+                continue
+        chunks += [(pos, start), block]
         pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    chunks.append((pos, len(text)))
+    out = "".join(text[c[0]:c[1]] if isinstance(c, tuple) else c.text for c in chunks)
+    mapped = Mapped(out, sourcemap.assemble(text, chunks))
+    if not nested:
+        _finish(ctx, text)
+        mapped = sourcemap.finish(text, mapped)
+    return mapped
+
+
+def _directive_mapped(d: Directive, ctx: PageContext) -> Mapped | None:
+    """A project directive's expansion with its origins; None when the export keeps it verbatim."""
+    saved, ctx.sources = ctx.sources, []
+    try:
+        out = _directive(d, ctx)
+        noted = ctx.sources
+    finally:
+        ctx.sources = saved
+    if out == d.raw:
+        return None
+    inner = _nested_context(ctx)
+    nested = expand_mapped(out, inner, nested=True)
+    _adopt(inner, d.line, ctx)
+    hand_written = getattr(directives.REGISTRY.get(d.name), "hand_written", None)
+    written = hand_written(d, out) if hand_written else None
+    return sourcemap.compose(nested, out, d, written, noted)
+
+
+def _as_block(block: Mapped, d: Directive, text: str) -> Mapped:
+    """Without its own leading and trailing blank lines, but with a blank line
+    on each side where the page has none, so a block stays a block."""
+    body, lines = block.text, block.lines
+    lead = len(body) - len(body.lstrip("\n"))
+    trail = len(body) - len(body.rstrip("\n")) if body.strip("\n") else 0
+    body = body.strip("\n")
+    lines = lines[lead : len(lines) - trail] if body else []
+    if not body:
+        return Mapped("", [])
+    pad = Origin(line=d.line, directive=d.name)
+    start, end = d.start, d.end
+    if start >= 2 and text[start - 2] != "\n":
+        body, lines = "\n" + body, [pad, *lines]
+    if end + 1 < len(text) and text[end + 1] != "\n":
+        body, lines = body + "\n", [*lines, pad]
+    return Mapped(body, lines)
 
 
 def code_warnings(text: str, ctx: PageContext) -> None:
