@@ -169,3 +169,22 @@ def test_export_does_not_overwrite_what_sync_kept_from_the_wiki(synced):
     assert howto(project.root, "export", "-o", str(wiki), "--force", *AS_OF).returncode == 0
     assert "Edited on the wiki." not in (wiki / PAGE).read_text()
     assert check(project, wiki).returncode == 0
+
+
+def test_a_wiki_page_that_is_not_utf8_is_refused_and_kept(synced):
+    project, wiki = synced
+    data = (wiki / PAGE).read_bytes().replace(b"Ask on", b"Ask \xe9 on")
+    (wiki / PAGE).write_bytes(data)
+    line = data[:data.index(b"\xe9")].count(b"\n") + 1
+    r = howto(project.root, "sync", "--wiki", str(wiki), *AS_OF)
+    assert r.returncode == 1 and f"{wiki / PAGE}:{line}: not UTF-8 text (byte 0xe9)" in r.stderr
+    assert (wiki / PAGE).read_bytes() == data and (project.root / "docs" / PAGE).read_text() == SOURCE
+
+
+def test_the_committed_last_synchronised_text_matches_its_manifest():
+    from conftest import ROOT
+    from xenhowto.project import load
+    from xenhowto.sync import last_synced
+
+    synced = last_synced.read(load(str(ROOT / "mkdocs.yml")))
+    assert PAGE in synced.pages and synced.text(PAGE).startswith('[[!meta title="Xen HowTo"]]')

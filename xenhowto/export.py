@@ -78,15 +78,22 @@ def read_manifest(out_dir: str) -> dict[str, str]:
     return files if isinstance(files, dict) else {}
 
 
-def read_exported(out_dir: str, src: str) -> str | None:
-    """The page as the output directory holds it now (None: not there)."""
+def read_exported(out_dir: str, src: str, strict: bool = False) -> str | None:
+    """The page as the output directory holds it now (None: not there).
+    ``strict``: text that is not UTF-8 is an error rather than replaced (for
+    whoever keeps the text, as `howto sync` does)."""
     dest = os.path.join(out_dir, src)
     if not os.path.exists(dest):
         return None
     if not os.path.isfile(dest):
         raise HowtoError(f"{dest} is not a regular file; refusing to use it as a page")
-    with open(dest, encoding="utf-8", errors="replace") as f:
-        return f.read()
+    try:
+        with open(dest, encoding="utf-8", errors="strict" if strict else "replace") as f:
+            return f.read()
+    except UnicodeDecodeError as e:
+        line = e.object[:e.start].count(b"\n") + 1
+        raise HowtoError(f"{dest}:{line}: not UTF-8 text (byte {e.object[e.start]:#04x}); the wiki's pages are "
+                         "UTF-8: fix the file, then run the command again") from None
 
 
 def write_pages(out_dir: str, pages: dict[str, tuple[str, str]]) -> list[str]:

@@ -132,8 +132,8 @@ class _Page:
         if e.origins:
             self.report(GENERATED, line,
                         f"not applied: the wiki changed generated text; it comes from {comes_from(e.origins)}: "
-                        "change it there (the wiki keeps its wording until the sources give the same text)",
-                        ours, wiki)
+                        "change it there (the wiki keeps its wording until the sources give the same text; "
+                        "to drop the wiki's wording instead, `howto export -o DIR --force`)", ours, wiki)
         else:
             self.report(NOT_APPLIED, line, f"not applied: {e}; make this edit in the page by hand "
                         "(the wiki keeps its wording until the sources give the same text)", ours, wiki)
@@ -197,7 +197,7 @@ def sync(project: Project, wiki_dir: str, as_of: dt.date) -> Outcome:
     for src in wiki_sources(project.docs_dir):
         page = read_source(project, src)
         ours = render_page(project, src, page, as_of)
-        wiki = read_exported(wiki_dir, src)
+        wiki = read_exported(wiki_dir, src, strict=True)
         base = synced.text(src)
         path = os.path.relpath(os.path.join(project.docs_dir, src))
         if wiki is None and base is None:
@@ -300,7 +300,7 @@ def check(project: Project, wiki_dir: str, as_of: dt.date) -> list[Drift]:
     for src in wiki_sources(project.docs_dir):
         ours = render_page(project, src, read_source(project, src), as_of).text
         wiki_path = os.path.join(wiki_dir, src)
-        wiki = read_exported(wiki_dir, src)
+        wiki = read_exported(wiki_dir, src, strict=True)
         if wiki == ours:
             continue
         base = synced.text(src)
