@@ -21,6 +21,19 @@ AS_OF_RE = re.compile(r"\bas\s+of\s+(\d{4}-\d{2}(?:-\d{2})?)\b", re.IGNORECASE)
 DEFAULT_WINDOW_MONTHS = 12
 
 
+def dated(as_of: dt.date | None, when, text: str) -> str:
+    """A claim last known true at ``when`` (a FuzzyDate), as a page of
+    ``as_of`` says it: as written within the window, "As of YYYY-MM, ..."
+    after it, and not at all before ``when``."""
+    if as_of is None:
+        return text
+    if as_of < when.earliest:
+        return ""
+    if as_of <= add_months(when.latest, DEFAULT_WINDOW_MONTHS):
+        return text
+    return f"As of {when.month()}, {text[:1].lower()}{text[1:]}"
+
+
 def stale_mentions(text: str, path: str, as_of: dt.date, window_months: int = DEFAULT_WINDOW_MONTHS,
                    severity: str = "warning") -> list[Finding]:
     """Findings for the stale "as of" dates of one page's text."""

@@ -11,13 +11,16 @@ Problems go to ctx.findings with the source line; the text is still produced.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from xenhowto import conflict_markers
-from xenhowto.ikiwiki import directives, sourcemap, wikilinks
-from xenhowto.ikiwiki.context import WIKI, DirectiveError, PageContext
+from xenhowto.ikiwiki import directives, regions, sourcemap, wikilinks
+from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
 from xenhowto.ikiwiki.sourcemap import Mapped, Origin
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
+
+_EXTRA_BLANKS = re.compile(r"\n{3,}(?=[^ \t\n])")
 
 
 def _directive(d: Directive, ctx: PageContext) -> str:
@@ -91,6 +94,24 @@ def _finish(ctx: PageContext, text: str) -> None:
 def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
     if ctx.target == WIKI:
         return expand_mapped(text, ctx, nested).text
+    if ctx.target == SITE:
+        # the full page at its as-of date: regions no available setup meets go (ikiwiki.regions)
+        reduced, lines = regions.reduce(text, ctx)
+        first = len(ctx.findings)
+        out = _expand(reduced, ctx, nested)
+        _page_lines(ctx, first, reduced, lines)
+        return out
+    return _expand(text, ctx, nested)
+
+
+def _page_lines(ctx: PageContext, first: int, reduced: str, lines: list[int]) -> None:
+    """Findings since ``first`` point at the page's lines, not the reduced text's."""
+    if len(lines) < reduced.count("\n") + 1 or lines != list(range(1, len(lines) + 1)):
+        ctx.findings[first:] = [replace(f, line=lines[min(max(f.line, 1), len(lines)) - 1])
+                                for f in ctx.findings[first:]]
+
+
+def _expand(text: str, ctx: PageContext, nested: bool) -> str:
     out = substitute(text, lambda token: _replace(token, text, ctx))
     if not nested:
         _finish(ctx, text)
@@ -98,15 +119,42 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
 
 
 def expand_mapped(text: str, ctx: PageContext, nested: bool = False) -> Mapped:
-    """The wiki export of ``text`` and the origin of each of its lines.
-
-    A project directive alone on its lines is replaced by its block without
-    extra blank lines, and one that produces nothing takes its line with it,
-    so the wiki source reads as if written by hand.  Everything else (text,
-    wikilinks, the wiki's own directives) is copied verbatim."""
+    """The wiki export of ``text`` and the origin of each of its lines (the
+    full page at its as-of date: regions no available setup meets go)."""
     if ctx.target != WIKI:
         raise ValueError("expand_mapped is for the wiki export")
+    cuts = regions.cuts(text, ctx)
+    reduced, lines = regions.apply(text, cuts)
+    first = len(ctx.findings)
+    mapped = _blocks(reduced, ctx, nested)
+    if not nested:
+        # runs of blank lines where regions and markers went: one is enough (not before
+        # an indented line, which may continue a code block)
+        mapped = sourcemap.collapse(mapped, _EXTRA_BLANKS)
+    _page_lines(ctx, first, reduced, lines)
+    if cuts:
+        mapped = sourcemap.uncut(mapped, text, reduced, cuts, lines)
+    return sourcemap.finish(text, mapped) if not nested else mapped
+
+
+def _blocks(text: str, ctx: PageContext, nested: bool) -> Mapped:
+    """A project directive alone on its lines is replaced by its block without
+    extra blank lines, and one that produces nothing takes its line (and a
+    blank line, when that would leave two) with it, so the wiki source reads
+    as if written by hand.  A directive that makes inline text (its module
+    says INLINE) stays in its paragraph.  Everything else (text, wikilinks,
+    the wiki's own directives) is copied verbatim."""
     chunks: list = []
+    tail = ""  # the last characters written, to see a blank line before a cut
+    written = False
+
+    def write(chunk) -> None:
+        nonlocal tail, written
+        piece = text[chunk[0]:chunk[1]] if isinstance(chunk, tuple) else chunk.text
+        chunks.append(chunk)  # empty ones too: an empty block marks its line generated, empty text its place
+        if piece:
+            tail, written = (tail + piece)[-2:], True
+
     pos = 0
     for token in scan(text):
         start, end = token.start, token.end
@@ -116,22 +164,31 @@ def expand_mapped(text: str, ctx: PageContext, nested: bool = False) -> Mapped:
         block = _directive_mapped(token, ctx)
         if block is None:
             continue
+        inline = bool(getattr(directives.REGISTRY.get(token.name), "INLINE", False))
         alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-        if alone:
+        if inline or not alone:
+            block = _rstrip(block)  # the source's own line break follows
+        else:
             block = _as_block(block, token, text)
             if not block.text:
-                chunks.append((pos, start))
-                pos = min(end + 1, len(text))
-                continue
-        chunks += [(pos, start), block]
+                end = min(end + 1, len(text))
+        write((pos, start))
+        if block.text or not alone or inline:
+            write(block)
         pos = end
-    chunks.append((pos, len(text)))
+        if not block.text and alone and (tail == "\n\n" or not written) and text.startswith("\n", pos):
+            pos += 1  # the line it leaves would make two blank lines
+    write((pos, len(text)))
     out = "".join(text[c[0]:c[1]] if isinstance(c, tuple) else c.text for c in chunks)
     mapped = Mapped(out, sourcemap.assemble(text, chunks))
     if not nested:
         _finish(ctx, text)
-        mapped = sourcemap.finish(text, mapped)
     return mapped
+
+
+def _rstrip(block: Mapped) -> Mapped:
+    trail = len(block.text) - len(block.text.rstrip("\n"))
+    return Mapped(block.text[:len(block.text) - trail], block.lines[:len(block.lines) - trail])
 
 
 def _directive_mapped(d: Directive, ctx: PageContext) -> Mapped | None:

@@ -190,6 +190,64 @@ def compose(nested: Mapped, out: str, directive, written: list | None, noted: li
     return Mapped(nested.text, lines)
 
 
+def collapse(mapped: Mapped, runs: re.Pattern) -> Mapped:
+    """``runs.sub("\\n\\n", text)`` (a run of newlines becomes one blank line),
+    dropping the origins of the lines it removes; of a run's empty lines the
+    one kept is one of the page's own where there is one."""
+    text = mapped.text
+    found = list(runs.finditer(text))
+    if not found:
+        return mapped
+    keep_as, drop = {}, set()
+    for m in found:
+        first = text.count("\n", 0, m.start())  # the line the run's first newline ends
+        empty = range(first + 1, first + m.end() - m.start())
+        keep_as[empty[0]] = next((mapped.lines[i] for i in empty if mapped.lines[i].hand_written),
+                                 mapped.lines[empty[0]])
+        drop.update(empty[1:])
+    lines = [keep_as.get(i, o) for i, o in enumerate(mapped.lines) if i not in drop]
+    return Mapped(runs.sub("\n\n", text), lines)
+
+
+def uncut(mapped: Mapped, page: str, reduced: str, cuts: list, lines: list[int]) -> Mapped:
+    """Origins in ``reduced`` (the page without the spans ``cuts``) as origins
+    in the page: spans move past the cuts before them; a span a cut went
+    through is no longer one piece of the page; lines follow ``lines``
+    (reduced line -> page line)."""
+    segments = []  # (start, end) in reduced, start in page
+    r = p = 0
+    for a, b in [*cuts, [len(page), len(page)]]:
+        segments.append((r, r + a - p, p))
+        r, p = r + a - p, b
+    starts = LineStarts(page)
+
+    def at(offset: int, start: bool = True, end: bool = True) -> list[int]:
+        """Page offsets of a reduced offset: as the start of text (before the
+        character there) and/or as the end of text (after the one before it)."""
+        return [ps + offset - rs for rs, re_, ps in segments
+                if (start and rs <= offset < re_) or (end and rs < offset <= re_)
+                or (start and end and rs == offset == re_)]
+
+    out = []
+    for o in mapped.lines:
+        line = lines[min(max(o.line, 1), len(lines)) - 1]
+        if o.span is None:
+            out.append(replace(o, line=line))
+            continue
+        s, e = o.span
+        if s == e:  # an empty line: the page's own empty line, if it has one here
+            empty = [q for q in at(s) if _empty_line(page, q)]
+            span = (empty[-1], empty[-1]) if empty else None
+        else:
+            first, last = at(s, end=False), at(e, start=False)
+            span = (first[0], last[-1]) if first and last and last[-1] - first[0] == e - s else None
+        if span is None:
+            out.append(Origin(line=line, directive=o.directive, sources=o.sources))
+        else:
+            out.append(replace(o, span=span, line=starts.line(span[0])))
+    return Mapped(mapped.text, out)
+
+
 def finish(text: str, mapped: Mapped) -> Mapped:
     """At the page level: page lines of hand-written text, and for generated
     lines the sources their words name (else the files those came from)."""

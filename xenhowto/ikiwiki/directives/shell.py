@@ -10,7 +10,7 @@ WIKI_NATIVE = False
 
 
 def render(d: Directive, ctx: PageContext) -> str:
-    ex = examples.from_directive("shell", d)
+    ex = examples.from_directive("shell", d, defaults=examples.page_defaults(ctx.as_of))
     examples.note_sources(ex, ctx)
     return examples.render_markdown(ex, for_site=ctx.target == SITE)
 
