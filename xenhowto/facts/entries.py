@@ -4,13 +4,13 @@ netbsd-N), so the export's source map can say which entry a generated
 sentence comes from (xenhowto.ikiwiki.sourcemap)."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from xenhowto.facts.load import default_data_dir, shown_path
-from xenhowto.facts.model import Facts
+from xenhowto.facts.model import Branch, Facts, GuestType, Package
 
-
-_last: list = []  # (facts, data_dir, cwd, entries) of the last call: every directive of a page asks
+_last: list = []  # (facts, where, entries) of the last call: every directive of a page asks
 
 
 def entries(facts: Facts, data_dir: str | None = None) -> list[tuple[str, int, tuple[str, ...]]]:
@@ -24,17 +24,28 @@ def entries(facts: Facts, data_dir: str | None = None) -> list[tuple[str, int, t
     return out
 
 
+def _names(entry) -> tuple[str, ...]:
+    if isinstance(entry, Package):
+        return (entry.name, entry.tools)
+    if isinstance(entry, Branch):
+        return (f"netbsd-{entry.name}", f"NetBSD {entry.name}")
+    if isinstance(entry, GuestType):
+        return (entry.name, entry.name.upper())
+    return tuple(v for v in (getattr(entry, "version", None), getattr(entry, "name", None)) if isinstance(v, str))
+
+
 def _entries(facts: Facts, base: str) -> list[tuple[str, int, tuple[str, ...]]]:
-    named = [
-        *((r, (r.version,)) for r in facts.releases.values()),
-        *((p, (p.name, p.tools)) for p in facts.packages),
-        *((b, (f"netbsd-{b.name}", f"NetBSD {b.name}")) for b in facts.branches),
-        *((t, (t.name,)) for t in facts.toolstacks.values()),
-        *((k, (k.name,)) for k in facts.kernels),
-    ]
     out = []
-    for entry, names in named:
-        # the file's name, not its stored path: facts may come from a cache filled elsewhere
-        path = shown_path(os.path.join(base, os.path.basename(entry.where.path)))
-        out.append((path, entry.where.line, names))
+    # every kind of entry the facts hold (a list or a dict of entries that know their line)
+    for f in dataclasses.fields(facts):
+        value = getattr(facts, f.name)
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for entry in items:
+            where = getattr(entry, "where", None)
+            names = _names(entry)
+            if where is None or not names:
+                continue
+            # the file's name, not its stored path: facts may come from a cache filled elsewhere
+            path = shown_path(os.path.join(base, os.path.basename(where.path)))
+            out.append((path, where.line, names))
     return out
