@@ -69,7 +69,7 @@ def tree_files(root):
             *(root / "wiki").rglob("*.*"), root / "wiki" / ".howto-export.json"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 def test_wiki_edits_are_applied_exactly_or_reported_never_lost(workspace, edits):
     workspace, published = workspace
@@ -104,7 +104,7 @@ def test_wiki_edits_are_applied_exactly_or_reported_never_lost(workspace, edits)
         os.chdir(cwd)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS, where=st.floats(0, 1, exclude_max=True))
 def test_with_a_change_in_the_sources_too_neither_side_is_lost(workspace, edits, where):
     workspace, published = workspace

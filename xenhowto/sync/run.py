@@ -133,7 +133,7 @@ class _Page:
             self.report(GENERATED, line,
                         f"not applied: the wiki changed generated text; it comes from {comes_from(e.origins)}: "
                         "change it there (the wiki keeps its wording until the sources give the same text; "
-                        "to drop the wiki's wording instead, `howto export -o DIR --force`)", ours, wiki)
+                        f"to drop the wiki's wording instead, `howto export -o {self.wiki_dir} --force`)", ours, wiki)
         else:
             self.report(NOT_APPLIED, line, f"not applied: {e}; make this edit in the page by hand "
                         "(the wiki keeps its wording until the sources give the same text)", ours, wiki)
@@ -176,6 +176,51 @@ class _Page:
         return kept, mapped
 
 
+    def run(self) -> _Result:
+        edits, markers = self.plan()
+        kept, mapped = self.verify(edits)
+        for hunk, _ in kept:
+            at = min(hunk.ours[0] + _shift(kept, hunk), len(mapped.lines) - 1)
+            self.items.append(Item(APPLIED, self.path, mapped.lines[at].line, "applied the wiki's edit",
+                                   self.wiki[slice(*hunk.wiki)], self.ours[slice(*hunk.ours)]))
+        all_edits = [e for _, e in kept] + [e for _, e in markers]
+        new_page = patch.apply(self.page, all_edits)
+        result = _Result(page=new_page if new_page != self.page else None)
+        if markers:
+            at = _marker_lines(new_page, all_edits, [e for _, e in markers])
+            for region, edit in markers:
+                self.items.append(Item(CONFLICT, self.path, at[id(edit)],
+                                       "conflict: the wiki and the sources both changed these lines since the last "
+                                       "sync; keep what is right between the <<<<<<< and >>>>>>> markers, delete "
+                                       "the markers, then run `howto sync` again",
+                                       self.wiki[slice(*region.wiki)], self.ours[slice(*region.ours)], region.wiki))
+            # nothing is exported until the conflicts are resolved; what the
+            # page took from the wiki counts as synchronised, the rest not yet
+            taken = [(h.base, h.wiki) for h, _ in kept] + [(r.base, r.wiki) for r, _ in markers]
+            base = list(self.base)
+            for b, w in sorted(taken, reverse=True):
+                base[b[0]:b[1]] = self.wiki[w[0]:w[1]]
+            result.base = "\n".join(base)
+        else:
+            text, kept_regions = merge.keep_wiki(self.base, lines(mapped.text), self.wiki)
+            result.export = ("\n".join(text), mapped.text)
+            result.base = mapped.text
+            self._safety_net(kept_regions, mapped)
+        result.items = sorted(self.items, key=lambda i: i.line)
+        return result
+
+    def _safety_net(self, kept_regions, mapped) -> None:
+        """Every place where DIR keeps the wiki's text must have been reported."""
+        reported = [i.wiki_range for i in self.items if i.needs_person and i.wiki_range is not None]
+        for r in kept_regions:
+            if any(a <= r.wiki[1] and r.wiki[0] <= b for a, b in reported):
+                continue
+            self.items.append(Item(KEPT, self.path, mapped.lines[min(r.ours[0], len(mapped.lines) - 1)].line,
+                                   "the wiki's text here differs from the sources' and was kept as the wiki has it; "
+                                   "bring it into the page by hand", self.wiki[slice(*r.wiki)],
+                                   lines(mapped.text)[slice(*r.ours)], r.wiki))
+
+
 def _marker_lines(new_page: str, edits: list[patch.Edit], markers: list[patch.Edit]) -> dict[int, int]:
     """id(edit) -> line of its <<<<<<< in the page once all edits are applied."""
     out, shift = {}, 0
@@ -187,99 +232,60 @@ def _marker_lines(new_page: str, edits: list[patch.Edit], markers: list[patch.Ed
     return out
 
 
+@dataclass
+class _Result:
+    """What one page's sync writes (None: nothing) and reports."""
+
+    items: list[Item] = field(default_factory=list)
+    page: str | None = None  # the page source
+    export: tuple[str, str] | None = None  # (text for DIR, text the sources export)
+    base: str | None = None  # the new last synchronised text
+
+
 def sync(project: Project, wiki_dir: str, as_of: dt.date) -> Outcome:
     """Bring the wiki's edits in DIR into docs/, then export the result into DIR."""
-    outcome = Outcome()
     synced = last_synced.read(project)
-    docs_writes: dict[str, str] = {}
-    dir_writes: dict[str, tuple[str, str]] = {}
-    new_base: dict[str, str] = {}
-    for src in wiki_sources(project.docs_dir):
-        page = read_source(project, src)
-        ours = render_page(project, src, page, as_of)
-        wiki = read_exported(wiki_dir, src, strict=True)
-        base = synced.text(src)
-        path = os.path.relpath(os.path.join(project.docs_dir, src))
-        if wiki is None and base is None:
-            dir_writes[src] = (ours.text, ours.text)
-            new_base[src] = ours.text
-            outcome.items.append(Item(PUBLISHED, path, 1, f"published as {os.path.join(wiki_dir, src)} "
-                                      "(the wiki had no such page)"))
-            continue
-        if wiki is None:
-            outcome.items.append(Item(MISSING, path, 1, f"{os.path.join(wiki_dir, src)} is missing, but the "
-                                      "page was synchronised before: was it deleted on the wiki?  Nothing was "
-                                      "changed; `howto export -o DIR` writes it again"))
-            continue
-        if base is None:
-            if wiki == ours.text:
-                new_base[src] = ours.text
-                continue
-            outcome.items.append(Item(NO_BASE, path, 1, f"{last_synced.FOLDER}/{src} is missing, so the wiki's "
-                                      "edits cannot be told from the sources' changes; see "
-                                      f"`howto export --check {wiki_dir}`, bring what is right into docs/, then "
-                                      f"`howto export -o {wiki_dir} --force`"))
-            continue
-        if wiki == ours.text:
-            new_base[src] = ours.text
-            continue
-        p = _Page(project, src, wiki_dir, as_of, page, base, wiki, ours)
-        edits, markers = p.plan()
-        kept, mapped = p.verify(edits)
-        for hunk, _ in kept:
-            p.items.append(Item(APPLIED, p.path, mapped.lines[min(hunk.ours[0] + _shift(kept, hunk),
-                                                                  len(mapped.lines) - 1)].line,
-                                "applied the wiki's edit", p.wiki[slice(*hunk.wiki)], p.ours[slice(*hunk.ours)]))
-        all_edits = [e for _, e in kept] + [e for _, e in markers]
-        new_page = patch.apply(page, all_edits)
-        if new_page != page:
-            docs_writes[src] = new_page
-        if markers:
-            at = _marker_lines(new_page, all_edits, [e for _, e in markers])
-            for region, edit in markers:
-                p.items.append(Item(CONFLICT, p.path, at[id(edit)],
-                                    "conflict: the wiki and the sources both changed these lines since the last "
-                                    "sync; keep what is right between the <<<<<<< and >>>>>>> markers, delete the "
-                                    "markers, then run `howto sync` again", p.wiki[slice(*region.wiki)],
-                                    p.ours[slice(*region.ours)]))
-            # nothing is exported until the conflicts are resolved; what the
-            # page took from the wiki counts as synchronised, the rest not yet
-            taken = [(h.base, h.wiki) for h, _ in kept] + [(r.base, r.wiki) for r, _ in markers]
-            base_lines = list(p.base)
-            for b, w in sorted(taken, reverse=True):
-                base_lines[b[0]:b[1]] = p.wiki[w[0]:w[1]]
-            new_base[src] = "\n".join(base_lines)
-        else:
-            result, kept_regions = merge.keep_wiki(p.base, lines(mapped.text), p.wiki)
-            dir_writes[src] = ("\n".join(result), mapped.text)
-            new_base[src] = mapped.text
-            _safety_net(p, kept_regions, mapped)
-        outcome.items += sorted(p.items, key=lambda i: i.line)
-    for src, text in docs_writes.items():
-        dest = os.path.join(project.docs_dir, src)
-        atomic.write_text(dest, text)
-        outcome.written.append(dest)
-    if dir_writes:
-        outcome.written += write_pages(wiki_dir, dir_writes)
-    outcome.written += last_synced.record(project, new_base, as_of, "howto sync")
+    results = {src: _sync_page(project, src, wiki_dir, as_of, synced) for src in wiki_sources(project.docs_dir)}
+    outcome = Outcome([i for r in results.values() for i in r.items])
+    for src, r in results.items():
+        if r.page is not None:
+            dest = os.path.join(project.docs_dir, src)
+            atomic.write_text(dest, r.page)
+            outcome.written.append(dest)
+    exports = {src: r.export for src, r in results.items() if r.export is not None}
+    if exports:
+        outcome.written += write_pages(wiki_dir, exports)
+    bases = {src: r.base for src, r in results.items() if r.base is not None}
+    outcome.written += last_synced.record(project, bases, as_of, "howto sync")
     return outcome
+
+
+def _sync_page(project: Project, src: str, wiki_dir: str, as_of: dt.date, synced) -> _Result:
+    page = read_source(project, src)
+    ours = render_page(project, src, page, as_of)
+    wiki = read_exported(wiki_dir, src, strict=True)
+    base = synced.text(src)
+    path = os.path.relpath(os.path.join(project.docs_dir, src))
+    wiki_path = os.path.join(wiki_dir, src)
+    if wiki is None and base is None:
+        return _Result([Item(PUBLISHED, path, 1, f"published as {wiki_path} (the wiki had no such page)")],
+                       export=(ours.text, ours.text), base=ours.text)
+    if wiki is None:
+        return _Result([Item(MISSING, path, 1, f"{wiki_path} is missing, but the page was synchronised before: "
+                             f"was it deleted on the wiki?  Nothing was changed; `howto export -o {wiki_dir}` "
+                             "writes it again")])
+    if wiki == ours.text:
+        return _Result(base=ours.text)
+    if base is None:
+        return _Result([Item(NO_BASE, path, 1, f"{last_synced.FOLDER}/{src} is missing, so the wiki's edits "
+                             f"cannot be told from the sources' changes; see `howto export --check {wiki_dir}`, "
+                             f"bring what is right into docs/, then `howto export -o {wiki_dir} --force`")])
+    return _Page(project, src, wiki_dir, as_of, page, base, wiki, ours).run()
 
 
 def _shift(kept, hunk: Hunk) -> int:
     """How far the applied hunks above ``hunk`` moved its first line in the new export."""
     return sum((h.wiki[1] - h.wiki[0]) - (h.ours[1] - h.ours[0]) for h, _ in kept if h.ours[0] < hunk.ours[0])
-
-
-def _safety_net(p: _Page, kept_regions, mapped) -> None:
-    """Every place where DIR keeps the wiki's text must have been reported."""
-    reported = [i.wiki_range for i in p.items if i.needs_person and i.wiki_range is not None]
-    for r in kept_regions:
-        if any(a <= r.wiki[1] and r.wiki[0] <= b for a, b in reported):
-            continue
-        p.items.append(Item(KEPT, p.path, mapped.lines[min(r.ours[0], len(mapped.lines) - 1)].line,
-                            "the wiki's text here differs from the sources' and was kept as the wiki has it; "
-                            "bring it into the page by hand", p.wiki[slice(*r.wiki)], lines(mapped.text)[slice(*r.ours)],
-                            r.wiki))
 
 
 # howto export --check -------------------------------------------------------------
