@@ -188,3 +188,13 @@ def test_the_committed_last_synchronised_text_matches_its_manifest():
 
     synced = last_synced.read(load(str(ROOT / "mkdocs.yml")))
     assert PAGE in synced.pages and synced.text(PAGE).startswith('[[!meta title="Xen HowTo"]]')
+
+
+def test_check_and_sync_say_when_the_wiki_lacks_the_page(synced):
+    project, wiki = synced
+    (wiki / PAGE).unlink()
+    r = check(project, wiki)
+    assert r.returncode == 1 and f"{wiki / PAGE} differs from what the sources export: it is missing" in r.stdout
+    r = howto(project.root, "sync", "--wiki", str(wiki), *AS_OF)
+    assert r.returncode == 1 and "is missing, but the page was synchronised before" in r.stdout
+    assert not (wiki / PAGE).exists()
