@@ -8,7 +8,7 @@ wording, so the page reads as before while the facts in it are computed.
 """
 from __future__ import annotations
 
-from xenhowto.facts import staleness
+from xenhowto.facts import history, staleness
 from xenhowto.facts.dates import months_between
 from xenhowto.facts.model import Package, version_key
 from xenhowto.facts.recommend import NEWEST, PATCHED, UPSTREAM, Recommendation, recommend
@@ -290,10 +290,14 @@ def rc_conf_example(toolstack: str, xen: str, enable: list[str]) -> str:
     return f"[[!file path=/etc/rc.conf action=append template=rc.conf toolstack={toolstack} xen={xen}]]"
 
 
-def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
+def daemons(view: View, toolstack: str | None = None, part: str = "all", per_setup: bool = False) -> str:
     """The Configuring Xen advice.  ``part``: intro (which program the packages
     use), advice (the daemons to enable, per toolstack) or all; ``toolstack``
-    limits the advice to xm or xl, for a [[!when]] region of a guide."""
+    limits the advice to xm or xl, for a [[!when]] region.  ``per_setup`` (a
+    guide): no intro, and each daemon range and warning in a [[!when]] region
+    of the Xen versions it is about, so a guide says only its own."""
+    if per_setup:
+        return "" if part == "intro" else _daemons_per_setup(view, toolstack)
     rec = recommend(view)
     pkgs = view.packages()
     with_xm = any("xm" in view.toolstacks_for(p.xen) for p in pkgs)
@@ -349,6 +353,32 @@ def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
     return paragraphs(out)
 
 
+def _daemons_per_setup(view: View, toolstack: str | None) -> str:
+    out = []
+    pkgs = view.packages()
+    with_xm = [p.xen for p in pkgs if "xm" in view.toolstacks_for(p.xen)]
+    for ts in view.facts.toolstacks.values():
+        if toolstack and ts.name != toolstack:
+            continue
+        for rng in ts.daemons:
+            members = [p for p in pkgs if rng.covers(p.xen) and ts.has(p.xen)
+                       and view.rcd_toolstack(p) in (None, ts.name)]
+            if not members:
+                continue
+            enable = join([DAEMON_LABELS.get(d, d) for d in rng.enable])
+            region = [f"Enable {enable} in /etc/rc.conf:", rc_conf_example(ts.name, members[-1].xen, rng.enable)]
+            notes = [staleness.dated(view.as_of, n.date, n.value) for n in view.notes(ts.notes)]
+            if notes:
+                region.append("  ".join(notes))
+            versions = ", ".join(p.xen for p in members)
+            out.append(f'[[!when "xen in [{versions}]"]]\n\n' + "\n\n".join(region) + "\n\n[[!endwhen]]")
+        for never in ts.never:
+            if with_xm:  # the daemons it warns about belong to xm's Xen versions
+                out.append(f'[[!when "xen in [{", ".join(with_xm)}]"]]\n\n'
+                           f"Do not enable {never['daemon']} with {ts.name}: {never['reason']}.\n\n[[!endwhen]]")
+    return "\n\n".join(out) + "\n"
+
+
 # NetBSD ------------------------------------------------------------------------
 
 def netbsd(view: View) -> str:
@@ -400,7 +430,7 @@ def recommendation(view: View, rec: Recommendation | None = None) -> str:
         out.append(f"Either the {join(domu, 'or')} version of NetBSD may be used as domUs.")
     elif domu:
         out.append(f"The {domu[0]} version of NetBSD may be used as domUs.")
-    when = view.as_of.isoformat()
+    when = history.known_on(view).isoformat()  # the facts' date, not the build's: stable exports
     if rec.basis == UPSTREAM:
         which = "are the Xen packages" if len(rec.packages) > 1 else "is the Xen package"
         out.append(f"({join(rec.names)} {which} in pkgsrc whose Xen release still has security support "
@@ -453,7 +483,7 @@ def versions_table(view: View, html_badges: bool = False) -> str:
     if not rows:
         return "No Xen package is in pkgsrc as of this date.\n"
     data = "\n".join("|".join(r) for r in [HEADER] + rows)
-    note = (f"Status and support dates as known on {view.as_of.isoformat()}; "
+    note = (f"Status and support dates as known on {history.known_on(view).isoformat()}; "
             "the packages in bold are the ones this HOWTO recommends.")
     return f'[[!table data="""\n{data}\n"""]]\n\n{note}\n'
 

@@ -3,6 +3,7 @@ NetBSD branch and architecture, from the build reports, platforms and binary
 packages of data/pkgsrc_packages.yaml, as of a date."""
 from __future__ import annotations
 
+from xenhowto.facts import history
 from xenhowto.facts.prose import join
 from xenhowto.facts.view import View
 
@@ -35,7 +36,8 @@ def builds(view: View) -> str:
         out.append("The following are known to work or FAIL:")
         out.append(f'[[!table data="""\n{table}\n"""]]')
     else:
-        out.append(f"No build reports are recorded for the Xen packages in pkgsrc as of {view.as_of.isoformat()}.")
+        out.append("No build reports are recorded for the Xen packages in pkgsrc as of "
+                   f"{history.known_on(view).isoformat()}.")
     facts = []
     for p in pkgs:
         if p.builds_on is not None:

@@ -5,6 +5,7 @@ date; where they differ by setup they are [[!when]] regions, so a guide keeps
 only its own.  Before the facts changed, the text is revision 1.115's."""
 from __future__ import annotations
 
+from xenhowto.facts import history
 from xenhowto.facts.prose import join
 from xenhowto.facts.view import View
 
@@ -77,7 +78,7 @@ def pci_passthrough(view: View) -> str:
         versions = join([f"Xen {p.xen}" for p in have], "or")
         return (f"If the dom0 is NetBSD, it has to be running {versions}, as support has not been ported to "
                 "later versions yet.\n")
-    out = [f"No Xen package in pkgsrc as of {view.as_of.isoformat()} supports PCI passthrough with a NetBSD "
+    out = [f"No Xen package in pkgsrc as of {history.known_on(view).isoformat()} supports PCI passthrough with a NetBSD "
            "dom0 (pkgsrc says of each: \"PCI passthrough is not supported.\")."]
     ever = [p for p in view.facts.packages if p.pci_passthrough is not None and p.pci_passthrough.value
             and p.added.latest <= view.as_of]

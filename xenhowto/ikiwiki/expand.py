@@ -11,7 +11,6 @@ Problems go to ctx.findings with the source line; the text is still produced.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from xenhowto import conflict_markers
@@ -19,8 +18,6 @@ from xenhowto.ikiwiki import directives, regions, sourcemap, wikilinks
 from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
 from xenhowto.ikiwiki.sourcemap import Mapped, Origin
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
-
-_EXTRA_BLANKS = re.compile(r"\n{3,}(?=[^ \t\n])")
 
 
 def _directive(d: Directive, ctx: PageContext) -> str:
@@ -127,10 +124,6 @@ def expand_mapped(text: str, ctx: PageContext, nested: bool = False) -> Mapped:
     reduced, lines = regions.apply(text, cuts)
     first = len(ctx.findings)
     mapped = _blocks(reduced, ctx, nested)
-    if not nested:
-        # runs of blank lines where regions and markers went: one is enough (not before
-        # an indented line, which may continue a code block)
-        mapped = sourcemap.collapse(mapped, _EXTRA_BLANKS)
     _page_lines(ctx, first, reduced, lines)
     if cuts:
         mapped = sourcemap.uncut(mapped, text, reduced, cuts, lines)
@@ -169,7 +162,7 @@ def _blocks(text: str, ctx: PageContext, nested: bool) -> Mapped:
         if inline or not alone:
             block = _rstrip(block)  # the source's own line break follows
         else:
-            block = _as_block(block, token, text)
+            block = _as_block(block, token, text, before=tail + text[pos:start])
             if not block.text:
                 end = min(end + 1, len(text))
         write((pos, start))
@@ -209,9 +202,10 @@ def _directive_mapped(d: Directive, ctx: PageContext) -> Mapped | None:
     return sourcemap.compose(nested, out, d, written, noted)
 
 
-def _as_block(block: Mapped, d: Directive, text: str) -> Mapped:
+def _as_block(block: Mapped, d: Directive, text: str, before: str) -> Mapped:
     """Without its own leading and trailing blank lines, but with a blank line
-    on each side where the page has none, so a block stays a block."""
+    on each side where there is none (``before``: what the output will end
+    with), so a block stays a block."""
     body, lines = block.text, block.lines
     lead = len(body) - len(body.lstrip("\n"))
     trail = len(body) - len(body.rstrip("\n")) if body.strip("\n") else 0
@@ -221,7 +215,7 @@ def _as_block(block: Mapped, d: Directive, text: str) -> Mapped:
         return Mapped("", [])
     pad = Origin(line=d.line, directive=d.name)
     start, end = d.start, d.end
-    if start >= 2 and text[start - 2] != "\n":
+    if start >= 2 and not before.endswith("\n\n"):
         body, lines = "\n" + body, [pad, *lines]
     if end + 1 < len(text) and text[end + 1] != "\n":
         body, lines = body + "\n", [*lines, pad]

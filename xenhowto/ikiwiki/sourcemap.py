@@ -191,25 +191,6 @@ def compose(nested: Mapped, out: str, directive, written: list | None, noted: li
     return Mapped(nested.text, lines)
 
 
-def collapse(mapped: Mapped, runs: re.Pattern) -> Mapped:
-    """``runs.sub("\\n\\n", text)`` (a run of newlines becomes one blank line),
-    dropping the origins of the lines it removes; of a run's empty lines the
-    one kept is one of the page's own where there is one."""
-    text = mapped.text
-    found = list(runs.finditer(text))
-    if not found:
-        return mapped
-    keep_as, drop = {}, set()
-    for m in found:
-        first = text.count("\n", 0, m.start())  # the line the run's first newline ends
-        empty = range(first + 1, first + m.end() - m.start())
-        keep_as[empty[0]] = next((mapped.lines[i] for i in empty if mapped.lines[i].hand_written),
-                                 mapped.lines[empty[0]])
-        drop.update(empty[1:])
-    lines = [keep_as.get(i, o) for i, o in enumerate(mapped.lines) if i not in drop]
-    return Mapped(runs.sub("\n\n", text), lines)
-
-
 def uncut(mapped: Mapped, page: str, reduced: str, cuts: list, lines: list[int]) -> Mapped:
     """Origins in ``reduced`` (the page without the spans ``cuts``) as origins
     in the page: spans move past the cuts before them; a span a cut went
