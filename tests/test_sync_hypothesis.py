@@ -69,7 +69,7 @@ def tree_files(root):
             *(root / "wiki").rglob("*.*"), root / "wiki" / ".howto-export.json"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 def test_wiki_edits_are_applied_exactly_or_reported_never_lost(workspace, edits):
     workspace, published = workspace
