@@ -4,7 +4,8 @@
 - each page's wiki name, source path and the site's pages go to the
   extension's config just before MkDocs renders that page;
 - the extension's findings go to MkDocs' log, so --strict fails on them;
-- [[!meta title=...]] becomes the page title.
+- [[!meta title=...]] becomes the page title;
+- a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from xenhowto import asof
 from xenhowto.ikiwiki.directives.meta import title_of
 from xenhowto.ikiwiki.expand import page_directives
+from xenhowto.ikiwiki.wikilinks import wiki_page_url
 from xenhowto.pages import is_wiki_page, page_name
 
 EXT = "xenhowto.ikiwiki"
@@ -67,6 +69,8 @@ def on_page_markdown(markdown: str, page, config, files):
     title = title_of(page_directives(markdown))
     if title and "title" not in page.meta:
         page.meta["title"] = title
+    if isinstance(page.file, MdwnFile) and ext.get("wiki_url"):
+        page.meta["wiki_page"] = wiki_page_url(ext["wiki_url"], ext["page"])
     return markdown
 
 

@@ -19,6 +19,7 @@ class MiniProject:
         self.root = root
         shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
         shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "overrides", root / "overrides")
         shutil.copytree(ROOT / "docs" / "templates", root / "docs" / "templates")
         # the site's own pages and assets (not wiki pages): hooks expect them
         for extra in ("stylesheets", "javascripts"):
@@ -49,6 +50,8 @@ class MiniProject:
         # does not warn about pages the real nav does not name.
         import yaml
 
+        from xenhowto.project import ConfigLoader
+
         cfg = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
         lines, skipping = [], False
         for line in cfg.splitlines():
@@ -59,7 +62,7 @@ class MiniProject:
                 continue
             skipping = False
             lines.append(line)
-        yaml.safe_load("\n".join(lines))  # still valid YAML
+        yaml.load("\n".join(lines), Loader=ConfigLoader)  # still valid YAML
         (self.root / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def build(self, site_dir: Path | None = None):

@@ -32,6 +32,7 @@ HOSTS = ("dom0", "domU")
 # create: the whole file; append: lines to add; edit: lines to change in it
 ACTIONS = ("create", "append", "edit")
 CONTEXT_KEYS = ("xen", "toolstack", "arch")
+INDENT = "    "  # the wiki writes examples as indented code blocks
 TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), "snippets", "templates")
 _PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
 
@@ -206,7 +207,39 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None,
 
 def as_indented_block(content: str) -> str:
     """The plain 4-space indented block the wiki uses for examples."""
-    return "\n".join(("    " + line) if line.strip() else "" for line in content.rstrip("\n").split("\n"))
+    return "\n".join((INDENT + line) if line.strip() else "" for line in content.rstrip("\n").split("\n"))
+
+
+def note_sources(ex: Example, ctx) -> None:
+    """For the export's source map: a templated example comes from its template."""
+    if ex.template:
+        from xenhowto.ikiwiki.sourcemap import Source
+
+        path = os.path.join(TEMPLATES_DIR, ex.template + ".j2")
+        rel = os.path.relpath(path)
+        ctx.note_source(Source(path if rel.startswith("..") else rel))
+
+
+def hand_written(d: Directive, out: str) -> list:
+    """For the export's source map: the lines of ``out`` (the exported block)
+    that are lines of the example's own ``content=``, written indented."""
+    from xenhowto.ikiwiki.sourcemap import Written, rendered
+    from xenhowto.ikiwiki.syntax import value_spans
+
+    span = value_spans(d).get("content")
+    content = d.get("content")
+    if span is None or content is None or d.raw[span[0]:span[1]] != content:
+        return []
+    written, pos = [], span[0]
+    for line in content.split("\n"):
+        written.append(Written(pos, pos + len(line), INDENT))
+        pos += len(line) + 1
+    block = [rendered(d.raw[w.start:w.end], w.indent) for w in written]
+    lines = out.split("\n")
+    for at in range(len(lines) - len(block) + 1):
+        if lines[at:at + len(block)] == block:
+            return [None] * at + written + [None] * (len(lines) - at - len(block))
+    return []
 
 
 def render_markdown(ex: Example, for_site: bool) -> str:

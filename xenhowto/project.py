@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 import yaml
+from yaml_env_tag import add_env_tag
 
 from xenhowto.findings import HowtoError
 
@@ -25,10 +26,17 @@ class Project:
         return os.path.join(self.docs_dir, "templates")
 
 
+class ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads mkdocs.yml as MkDocs does, with its !ENV tag (pyyaml_env_tag)."""
+
+
+add_env_tag(ConfigLoader)
+
+
 def load(config_file: str = "mkdocs.yml") -> Project:
     try:
         with open(config_file, encoding="utf-8") as f:
-            cfg = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            cfg = yaml.load(f, Loader=ConfigLoader) or {}
     except FileNotFoundError:
         raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f") from None
     except yaml.YAMLError as e:

@@ -32,12 +32,20 @@ class PageContext:
     meta: dict[str, str] = field(default_factory=dict)
     # per-page scratch space for directives that pair up ([[!when]]...[[!endwhen]])
     state: dict = field(default_factory=dict)
+    # while the export renders a directive: the data entries and templates it read
+    # (xenhowto.ikiwiki.sourcemap); None when nobody asks
+    sources: list | None = None
 
     def error(self, line: int, message: str) -> None:
         self.findings.append(Finding(self.path, line, message))
 
     def warn(self, line: int, message: str) -> None:
         self.findings.append(Finding(self.path, line, message, "warning"))
+
+    def note_source(self, *sources) -> None:
+        """Say that the directive being rendered read these (sourcemap.Source)."""
+        if self.sources is not None:
+            self.sources.extend(sources)
 
     def url_from_here(self, site_url: str) -> str:
         """A site-root-relative URL made relative to this page's URL."""

@@ -145,6 +145,31 @@ def parse_params(text: str) -> list[tuple[str | None, str]]:
     return params
 
 
+def value_spans(d: Directive) -> dict[str, tuple[int, int]]:
+    """key -> (start, end) of its value in ``d.raw`` as ``d.get(key)`` returns
+    it (inside the quotes; a triple-quoted value without its first and last
+    newlines), for the keys whose value is written there unchanged."""
+    m = DIRECTIVE_RE.match(d.raw)
+    if m is None or m.group("params") is None:
+        return {}
+    params = m.group("params")
+    base = m.start("params") + len(params) - len(params.lstrip())
+    spans: dict[str, tuple[int, int]] = {}
+    for pm in _PARAM_SPLIT_RE.finditer(params.strip()):
+        key = pm.group("key")
+        group = next(g for g in ("triple", "quoted", "single", "heredoc", "bare") if pm.group(g) is not None)
+        start, end = pm.span(group)
+        value = pm.group(group)
+        if group == "triple":
+            if "\r" in value:
+                continue
+            start += len(value) - len(value.lstrip("\n"))
+            end -= len(value) - len(value.rstrip("\n"))
+        if key is not None and key not in spans:
+            spans[key] = (base + start, base + max(start, end))
+    return spans
+
+
 def _token(m: re.Match, text: str, make) -> Token:
     """An escaped match shows literally (without its backslash); else the token."""
     if m.group("escape"):

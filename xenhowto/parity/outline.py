@@ -181,9 +181,11 @@ class _Extractor(HTMLParser):
         # Material/toc's permalink: <a class="headerlink" href="#id">¶</a> after
         # each heading; a theme decoration, not text of the page.  And what the
         # site adds around a wiki page (class="site-only": links to the site's
-        # own guides, which the wiki does not have) is not part of the page.
+        # own guides, which the wiki does not have) is not part of the page, nor
+        # are Material's page buttons (md-content__button: to the page's source
+        # and to the page on the wiki).
         classes = attrs.get("class", "").split()
-        return (tag == "a" and "headerlink" in classes) or "site-only" in classes
+        return (tag == "a" and ("headerlink" in classes or "md-content__button" in classes)) or "site-only" in classes
 
     def _void(self, tag: str, attrs: dict) -> None:
         if self.skip:
