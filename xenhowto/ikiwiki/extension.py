@@ -70,8 +70,15 @@ class TocTreeprocessor(Treeprocessor):
     @staticmethod
     def build(headings, levels: int, startlevel: int) -> etree.Element:
         """ikiwiki's toc: the first heading's level (or startlevel) is the top;
-        deeper headings nest in the previous item; levels limits the depth."""
-        div = etree.Element("div", {"class": "toc"})
+        deeper headings nest in the previous item; levels limits the depth.
+
+        On the site it is a closed <details>: the wiki's long list would push
+        the first section a screen or more down, and the site's sidebar shows
+        the same headings.  Its <summary> is the site's (class site-only): the
+        list itself is the wiki's."""
+        div = etree.Element("details", {"class": "toc"})
+        summary = etree.SubElement(div, "summary", {"class": "site-only"})
+        summary.text = "Contents"
         start = startlevel or (int(headings[0].tag[1]) if headings else 1)
         stack = [(start, etree.SubElement(div, "ol"))]  # (level of this list, list)
         for h in headings:
