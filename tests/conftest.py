@@ -47,7 +47,7 @@ class MiniProject:
     def _drop_nav(self) -> None:
         # Without a nav MkDocs lists every page itself, so a strict build
         # does not warn about pages the real nav does not name.
-        import yaml
+        from xenhowto.project import read_config
 
         cfg = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
         lines, skipping = [], False
@@ -59,8 +59,8 @@ class MiniProject:
                 continue
             skipping = False
             lines.append(line)
-        yaml.safe_load("\n".join(lines))  # still valid YAML
         (self.root / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        read_config(str(self.root / "mkdocs.yml"))  # still valid YAML
 
     def build(self, site_dir: Path | None = None):
         """In-process strict MkDocs build; returns the site dir."""

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 import yaml
+import yaml_env_tag
 
 from xenhowto.findings import HowtoError
 
@@ -19,16 +20,29 @@ class Project:
     site_dir: str
     wiki_url: str
     known_wiki_pages: frozenset[str]
+    site_url: str = ""
 
     @property
     def templates_dir(self) -> str:
         return os.path.join(self.docs_dir, "templates")
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML as MkDocs reads mkdocs.yml: with !ENV [VARIABLE, default]."""
+
+
+_Loader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+
+
+def read_config(config_file: str) -> dict:
+    """mkdocs.yml as a dict (environment variables resolved as MkDocs does)."""
+    with open(config_file, encoding="utf-8") as f:
+        return yaml.load(f, Loader=_Loader) or {}
+
+
 def load(config_file: str = "mkdocs.yml") -> Project:
     try:
-        with open(config_file, encoding="utf-8") as f:
-            cfg = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        cfg = read_config(config_file)
     except FileNotFoundError:
         raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f") from None
     except yaml.YAMLError as e:
@@ -44,4 +58,5 @@ def load(config_file: str = "mkdocs.yml") -> Project:
         site_dir=os.path.join(root, cfg.get("site_dir", "site")),
         wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"),
         known_wiki_pages=frozenset(ext.get("known_wiki_pages") or ()),
+        site_url=cfg.get("site_url") or "",
     )

@@ -214,7 +214,8 @@ class _Extractor(HTMLParser):
         # site adds around a wiki page (class="site-only": links to the site's
         # own guides, which the wiki does not have) is not part of the page.
         classes = attrs.get("class", "").split()
-        return (tag == "a" and "headerlink" in classes) or "site-only" in classes
+        # Material's facts under a page (last update) are the theme's too.
+        return (tag == "a" and "headerlink" in classes) or "site-only" in classes or "md-source-file" in classes
 
     def _void(self, tag: str, attrs: dict) -> None:
         if self.skip:
