@@ -168,13 +168,16 @@
     if (day) {
       body.replaceChildren(fragmentNodes(data, ids(data, day), false));
       body.setAttribute("data-as-of", day.day);
-      var why = day.events.map(function (e) { return e.text.replace(/\.$/, ""); }).join("; ");
-      status.replaceChildren(
-        el("p", {}, [
-          "You are reading this page as it was on ", el("strong", {}, [day.day]),
-          why ? " (the day of: " + why + ")." : ".",
-          " ", el("a", { href: window.location.pathname }, ["Read today's page"]), "."
+      status.replaceChildren(el("p", {}, [
+        "You are reading this page as it was on ", el("strong", {}, [day.day]), ". ",
+        el("a", { href: window.location.pathname }, ["Read today's page"]), "."
+      ]));
+      if (day.events.length) {
+        status.append(el("details", { "class": "howto-history__why" }, [
+          el("summary", {}, ["The facts that changed on " + day.day + " (" + day.events.length + ")"]),
+          el("ul", {}, day.events.map(function (e) { return el("li", {}, [e.text + " (" + e.date + ")"]); }))
         ]));
+      }
       form.elements.as_of.value = day.day;
     }
     if (other) {
@@ -187,7 +190,7 @@
     // of contents that follows the reader) on each new document: as after an
     // instant navigation, so after a new body.
     if (day && window.document$) window.document$.next(document);
-    else if (window.howtoTables) window.howtoTables.markAll();
+    else if (window.howtoScrollBoxes) window.howtoScrollBoxes.markAll();
   }
 
   function init() {

@@ -1,8 +1,12 @@
-// Tables wider than the page scroll sideways in their box (Material wraps a
-// page's tables in .md-typeset__scrollwrap; an unwrapped table, e.g. one the
-// guide builder draws, is its own scroll box).  A box that does scroll gets
+// Boxes that scroll sideways: a reader must see it and a keyboard reach it.
+//
+// Tables wider than the page scroll in their box (Material wraps a page's
+// tables in .md-typeset__scrollwrap; an unwrapped table, e.g. one the guide
+// builder draws, is its own scroll box).  A box that does scroll gets
 // data-scroll = the sides with more columns (CSS draws a shadow there), and
-// is focusable and named so that a keyboard can scroll it too.
+// is focusable and named.  A code block that scrolls is made focusable as
+// Material does for the code blocks of a page (the guide builder draws its
+// own later).
 (function () {
   "use strict";
   var LABEL = "Table, scroll sideways for more columns";
@@ -39,6 +43,12 @@
     }
   }
 
+  function markCode(code) {
+    if (!code.hasAttribute("tabindex") && code.scrollWidth > code.clientWidth + 1) {
+      code.setAttribute("tabindex", "0");
+    }
+  }
+
   var pending = false;
   function markAll() {
     if (pending) return;
@@ -46,6 +56,7 @@
     requestAnimationFrame(function () {
       pending = false;
       boxes().forEach(mark);
+      document.querySelectorAll(".md-typeset pre > code").forEach(markCode);
     });
   }
 
@@ -57,5 +68,5 @@
       if (changes[i].type === "childList" && changes[i].addedNodes.length) { markAll(); return; }
     }
   }).observe(document.body, { childList: true, subtree: true });
-  window.howtoTables = { markAll: markAll };
+  window.howtoScrollBoxes = { markAll: markAll };
 })();
