@@ -10,6 +10,7 @@ import os
 
 from mkdocs.structure.files import Files
 
+from xenhowto import asof
 from xenhowto.history.candidates import fact_directives
 from xenhowto.last_updated import git_dates, last_updated
 
@@ -19,6 +20,7 @@ HOWTO = "docs/ports/xen/howto.mdwn"
 
 def on_env(env, config, files: Files):
     root = os.path.dirname(os.path.abspath(config.config_file_path))
+    as_of = asof.resolve()
     dates = git_dates(root)
     data = sorted(p for p in dates if p.startswith("data/"))
     for f in files.documentation_pages():
@@ -35,5 +37,6 @@ def on_env(env, config, files: Files):
         day = last_updated(sources, dates, dt.date.fromisoformat(facts) if facts else None)
         if day is not None:
             page.meta["revision_date"] = day.isoformat()
-            page.update_date = day.isoformat()
+        # the sitemap's <lastmod>: without a known day, the site's as-of date, never the clock
+        page.update_date = (day or as_of).isoformat()
     return env

@@ -97,3 +97,16 @@ def tree(root) -> dict[str, bytes]:
             with open(p, "rb") as f:
                 out[os.path.relpath(p, root)] = f.read()
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the whole session (a
+    second sync Playwright cannot start while one runs)."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="scripts/setup installs playwright")
+    from xenhowto.guide.bench_builder import launch
+
+    with playwright_api.sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()

@@ -28,7 +28,7 @@ import pytest
 from browser_helpers import stub_other_hosts
 
 from xenhowto.guide import compose
-from xenhowto.guide.bench_builder import launch, serve, sizes, time_updates
+from xenhowto.guide.bench_builder import serve, sizes, time_updates
 from xenhowto.guide.build import guide_for
 from xenhowto.guide.matrix import GivenError, forbidden, resolve_given
 from xenhowto.project import load
@@ -61,14 +61,6 @@ def data(site):
 def base(site):
     with serve(str(site)) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 class Watched:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_helpers import stub_other_hosts
 
-from xenhowto.guide.bench_builder import launch, serve
+from xenhowto.guide.bench_builder import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
 
@@ -50,14 +50,6 @@ def site(tmp_path_factory):
 def base(site):
     with serve(str(site)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
