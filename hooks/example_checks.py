@@ -3,6 +3,7 @@ page is judged by its validator while the site builds, so `mkdocs build
 --strict` fails on an invalid example with page, line and message."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 
@@ -21,6 +22,7 @@ def on_page_markdown(markdown: str, page, config, files):
         path=ext.get("path") or page.file.src_uri, page=ext.get("page", ""), target=SITE,
         site_pages=ext.get("site_pages", {}), known_wiki_pages=frozenset(ext.get("known_wiki_pages", ())),
         wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"), templates_dir=ext.get("templates_dir"),
+        as_of=dt.date.fromisoformat(ext["as_of"]) if ext.get("as_of") else None,
     )
     for finding in examples.validate(examples.collect(markdown, ctx), ctx.path):
         _log.log(logging.WARNING if finding.severity == "error" else logging.INFO, str(finding))

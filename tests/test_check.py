@@ -24,9 +24,9 @@ MISTAKES = {
     "xend enabled with xl": (
         '[[!file path=/etc/rc.conf action=append content="""\nxendomains="foo bar"\n"""]]',
         '[[!file path=/etc/rc.conf action=append toolstack=xl xen=4.6 content="""\nxendomains="foo bar"\nxend=YES\n"""]]'),
-    "key unknown to that Xen version": (
-        "[[!file path=/usr/pkg/etc/xen/foo toolstack=xm xen=4.1 content=\"\"\"\n# -*- mode: python; -*-\n",
-        "[[!file path=/usr/pkg/etc/xen/foo xen=4.2 content=\"\"\"\n# -*- mode: python; -*-\ntype = \"pv\"\n"),
+    "key unknown to that Xen version": (  # type= arrived with Xen 4.10
+        "[[!file path=/usr/pkg/etc/xen/foo action=edit content=\"\"\"\npci = [",
+        "[[!file path=/usr/pkg/etc/xen/foo action=edit xen=4.2 content=\"\"\"\ntype = \"pv\"\npci = ["),
     "broken menu line": (
         "menu=GENERIC single-user:boot -s",
         "menu=GENERIC single-user boot -s"),

@@ -11,7 +11,7 @@ import pytest
 from facts_helpers import view
 from xenhowto.facts import prose
 from xenhowto.facts.recommend import recommend
-from xenhowto.facts.view import SECURITY, UNSUPPORTED
+from xenhowto.facts.view import GONE, PRESENT, SECURITY, UNKNOWN_PRESENCE, UNSUPPORTED
 
 
 def day_before(day: str) -> str:
@@ -35,10 +35,25 @@ def test_package_added_changes_recommendation():
     assert recommend(view("2015-01-20")).names == ["xenkernel42", "xenkernel45"]
 
 
-def test_package_removed_counts_from_the_end_of_its_range():
-    # xenkernel3 was gone between 2017-03-30 and 2018-07-24: listed until 2018-07-24
-    assert "xenkernel3" in in_pkgsrc("2018-07-23")
-    assert "xenkernel3" not in in_pkgsrc("2018-07-24")
+def presence(day: str, name: str) -> str:
+    v = view(day)
+    return v.presence(v.package(name))
+
+
+def test_package_removed_in_a_range_is_unknown_inside_it():
+    # xenkernel3: still there 2017-03-30 (xenkernel48 added), gone from sysutils/Makefile of 2017-10-07
+    assert presence("2017-03-30", "xenkernel3") == PRESENT and "xenkernel3" in in_pkgsrc("2017-03-30")
+    assert presence("2017-03-31", "xenkernel3") == UNKNOWN_PRESENCE and "xenkernel3" not in in_pkgsrc("2017-03-31")
+    assert presence("2017-10-06", "xenkernel3") == UNKNOWN_PRESENCE
+    assert presence("2017-10-07", "xenkernel3") == GONE
+
+
+def test_package_whose_removal_nobody_recorded_is_unknown_not_present():
+    # xenkernel411: last stored update 2022-06-23, removal date not found (FACTS.md)
+    assert presence("2022-06-23", "xenkernel411") == PRESENT
+    assert presence("2022-06-24", "xenkernel411") == UNKNOWN_PRESENCE
+    assert presence("2026-12-01", "xenkernel411") == UNKNOWN_PRESENCE
+    assert "xenkernel411" not in in_pkgsrc("2026-12-01")
 
 
 def test_xen_release_out():

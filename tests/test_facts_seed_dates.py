@@ -234,6 +234,6 @@ def test_today_2026_11_25():
     assert rec.names == ["xenkernel418", "xenkernel420"]
     assert (rec.toolstack, rec.netbsd_branch, rec.dom0_arch) == ("xl", "11", "amd64")
     assert section("2026-11-25", prose.not_in_pkgsrc) == \
-        "Xen 4.21 (released 2025-11) and 4.22 (released 2026-07) are not yet in pkgsrc."
+        "Xen 4.21 (released 2025-11) is not yet in pkgsrc."  # 4.22's release is not confirmed (FACTS.md)
     assert "All the Xen packages now in pkgsrc have only xl." in section("2026-11-25", prose.toolstacks)
     assert "xend" not in section("2026-11-25", prose.daemons)

@@ -196,7 +196,7 @@ def test_presets_show_the_named_guides(watched, base, data):
 
 def test_forbidden_choices_are_disabled_with_their_reason(watched, base, data):
     mx = data["editions"][0]
-    for given in ({}, {"xen": "4.2", "dom0_arch": "i386", "domu": "netbsd-i386pae"}):
+    for given in ({}, {"domu": "linux", "disk": "lvm"}):
         watched.open(base, _query(given))
         values = resolve_given(mx, given)
         seen_disabled = 0
@@ -214,10 +214,10 @@ def test_forbidden_choices_are_disabled_with_their_reason(watched, base, data):
                     assert title == c["reason"], (d["name"], value)
                     assert c["reason"] in why, (d["name"], value, why)
         assert seen_disabled, f"no choice is forbidden for {given}; the test shows nothing"
-    # the PCI field: passthrough needs Xen 3.1
+    # the PCI field: no Xen package in pkgsrc at the date has PCI passthrough with a NetBSD dom0
     watched.open(base)
     assert watched.page.is_disabled("#gb-pci")
-    assert "Xen 3.1" in watched.page.inner_text("#gb-pci-why")
+    assert "PCI passthrough with a NetBSD dom0" in watched.page.inner_text("#gb-pci-why")
 
 
 def test_a_typed_value_is_checked_before_it_reaches_the_guide(watched, base):
@@ -286,7 +286,7 @@ def test_a_hostile_address_changes_nothing(watched, base):
         ("xen", '"><img src=x onerror="window.pwned=2">'),
         ("<svg onload=alert(1)>", "1"),
         ("bogus", "1"),
-        ("dom0_arch", "i386"), ("domu", "netbsd-amd64"),  # impossible together
+        ("domu", "linux"), ("domu_type", "pvh"),  # impossible together
         ("as_of", "1999-01-01"),
     ])
     watched.open(base, "?" + hostile)
@@ -299,9 +299,9 @@ def test_a_hostile_address_changes_nothing(watched, base):
     assert page.eval_on_selector(".gb-guide", "e => e.querySelectorAll('script, img[src=x], svg').length") == 0
     for word in ("bogus", "not a setup option", "1999-01-01"):
         assert word in notes, word
-    # the i386 dom0 came first and was taken, so the amd64 domU was the impossible one
-    assert "every domU kernel must be i386 too" in notes
-    assert watched.markdown == _cli({"dom0_arch": "i386"}, AS_OF.isoformat())
+    # the Linux domU came first and was taken, so the PVH type was the impossible one
+    assert "only as PV guests" in notes
+    assert watched.markdown == _cli({"domu": "linux"}, AS_OF.isoformat())
     # and the address now says what is shown
     assert "script" not in page.url and "bogus" not in page.url
     watched.open(base, "?" + urlencode([("name", "<script>x</script>")]))

@@ -17,7 +17,8 @@ import pytest
 
 from xenhowto.guide import compose, model
 from xenhowto.guide.build import guide_for
-from xenhowto.guide.matrix import (GivenError, builder_data, compose_markdown, forbidden, resolve_given)
+from xenhowto.guide.matrix import (GivenError, builder_data, compose_markdown, forbidden, resolve_given,
+                                   resolve_with_notes)
 from xenhowto.guide.setup import SetupError, resolve
 from xenhowto.project import load
 
@@ -78,9 +79,9 @@ def test_named_setups_compose_as_the_cli(project, data):
     for named in data["named"]:
         mx = _edition(data, named["as_of"])
         when = dt.date.fromisoformat(named["as_of"])
-        values = resolve_given(mx, named["given"])
+        values, departures = resolve_with_notes(mx, named["given"])
         assert values == resolve(named["given"], when).values, named["id"]
-        assert compose_markdown(mx, values) == _cli(project, named["given"], when), named["id"]
+        assert compose_markdown(mx, values, departures) == _cli(project, named["given"], when), named["id"]
 
 
 @pytest.mark.parametrize("as_of", [AS_OF.isoformat(), "2016-12-20"])
@@ -92,7 +93,7 @@ def test_sampled_setups_compose_as_the_cli(project, data, as_of):
     while done < SAMPLES:
         given = _sample(mx, rng)
         try:
-            values = resolve_given(mx, given)
+            values, departures = resolve_with_notes(mx, given)
         except GivenError:
             impossible += 1
             with pytest.raises(SetupError):  # the CLI refuses it too
@@ -100,7 +101,7 @@ def test_sampled_setups_compose_as_the_cli(project, data, as_of):
             continue
         done += 1
         assert values == resolve(given, when).values, given
-        assert compose_markdown(mx, values) == _cli(project, given, when), given
+        assert compose_markdown(mx, values, departures) == _cli(project, given, when), given
     assert impossible, "the sample never tried an impossible setup; is the drawing too narrow?"
 
 
@@ -136,7 +137,8 @@ def test_slots_are_filled_not_branched_on(data):
                     for i in variant:
                         text = mx["texts"][i] if i is not None else ""
                         parts = [text] if isinstance(text, str) else text
-                        assert set(parts[1::2]) <= set(defaults), (step["id"], text)
+                        # a slot, or a slot shown another way (dom0_mem|mb: in megabytes)
+                        assert {p.split("|")[0] for p in parts[1::2]} <= set(defaults), (step["id"], text)
                         literal = "".join(parts[0::2])
                         for stand_in in (defaults["mac"], f"{defaults['name']}-xbd0"):
                             assert stand_in not in literal, (step["id"], text)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, howto_bin
 from xenhowto.facts import load_facts
 from xenhowto.facts.view import View
-from xenhowto.guide import compose, conditions, constraints, model
+from xenhowto.guide import availability, compose, conditions, constraints, model
 from xenhowto.guide.build import guide_for
 from xenhowto.guide.every import valid_setups
 from xenhowto.guide.setup import SetupError, resolve
@@ -55,8 +55,10 @@ def violating(cons: model.Constraint, view) -> dict | None:
     options = []
     for n in names:
         dim = MODEL.dimensions[n]
-        if n == "xen":
-            options.append([p.xen for p in view.facts.packages if p.added.earliest <= view.as_of])
+        if n == "xen":  # only what a reader can choose at the date (availability)
+            options.append([p.xen for p in availability.packages(view)])
+        elif n == "netbsd":
+            options.append(availability.branches(view))
         elif n == "pci":
             options.append(["", "00:0a.0"])
         elif dim.kind == "flag":

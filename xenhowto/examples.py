@@ -7,7 +7,9 @@
 Instead of ``content=`` an example may name a Jinja2 template from
 ``xenhowto/snippets/templates/`` (``template=boot.cfg``); its other arguments
 are the template's variables, and in a tailored guide the reader's setup
-fills them.  Optional ``xen=``, ``toolstack=``, ``arch=`` say which setup an
+fills them.  On the full page, a variable the directive does not give comes
+from the recommended setup at the page's as-of date (``page_defaults``), so
+an example names the Xen package, kernels and daemons of that date.  Optional ``xen=``, ``toolstack=``, ``arch=`` say which setup an
 example is written for, so validators judge it by the right rules.
 
 This module holds the model and the rendering shared by the three directives,
@@ -130,9 +132,25 @@ def _content_line(d: Directive, content: str) -> int:
     return d.line + (d.raw.count("\n", 0, at) if at >= 0 else 0)
 
 
-def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Example:
+def page_defaults(as_of) -> dict:
+    """The recommended (default) setup at ``as_of``: the values a template
+    example of the full page is rendered with unless it says otherwise."""
+    from xenhowto.findings import HowtoError
+    from xenhowto.guide.setup import resolve
+
+    if as_of is None:
+        return {}
+    try:
+        return dict(resolve({}, as_of).values)
+    except HowtoError:
+        return {}
+
+
+def from_directive(kind: str, d: Directive, overrides: dict | None = None,
+                   defaults: dict | None = None) -> Example:
     """Build and check an example from its directive; ``overrides`` (a reader's
-    setup) replace a template's variables."""
+    setup) replace a template's variables, ``defaults`` (page_defaults) fill
+    those neither gives."""
     allowed = {"content", "template", *CONTEXT_KEYS} | {"file": {"path", "action", "host"}, "shell": {"host"}, "output": {"of"}}[kind]
     params = {k: v for k, v in d.params if k is not None}
     if d.bare():
@@ -171,7 +189,12 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None) -> Ex
         ex.template = template
         ex.variables = {k: v for k, v in params.items() if k not in allowed or k in CONTEXT_KEYS}
         ex.variables.pop("template", None)
-        ex.content = render_for_setup(template, dict(ex.variables, **(overrides or {})))
+        values = {**(defaults or {}), **ex.variables, **(overrides or {})}
+        ex.content = render_for_setup(template, values)
+        # validators judge a filled template by the setup it was filled for
+        for key, name in (("xen", "xen"), ("toolstack", "toolstack"), ("arch", "dom0_arch")):
+            if key not in ex.context and values.get(name):
+                ex.context[key] = str(values[name])
     else:
         raw = params["content"]
         ex.content = raw if raw.endswith("\n") else raw + "\n"

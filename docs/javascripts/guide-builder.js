@@ -123,12 +123,18 @@
       throw new Error("write yes or no");
     }
     var value = String(raw).trim();
+    var unavailable = dim.unavailable || {};
     if (dim.name === "xen") {
       var pk = this.mx.packages;
-      for (var v in pk) if (value === v || value === pk[v]["package"]) return v;
-      throw new Error("not a Xen version known by " + this.mx.as_of);
+      for (var v in pk) if (Object.prototype.hasOwnProperty.call(pk, v) && (value === v || value === pk[v]["package"])) return v;
+      var pv = this.mx.package_versions || {};
+      var version = Object.prototype.hasOwnProperty.call(pv, value) ? pv[value] : value;
+      if (Object.prototype.hasOwnProperty.call(unavailable, version)) throw new Error(unavailable[version]);
+      throw new Error("not a Xen version in pkgsrc as of " + this.mx.as_of);
     }
     if (dim.name === "netbsd" && value.indexOf("netbsd-") === 0) value = value.slice(7);
+    if (dim.name === "netbsd" && dim.choices.map(String).indexOf(value) < 0 &&
+        Object.prototype.hasOwnProperty.call(unavailable, value)) throw new Error(unavailable[value]);
     var rule = this.mx.validate[kind];
     if (rule) {
       if (!new RegExp(rule.pattern).test(value)) throw new Error(rule.advice);
@@ -149,47 +155,83 @@
     return value;
   };
 
-  /* The complete setup for given values, as setup.resolve does; throws. */
-  Edition.prototype.resolve = function (given) {
-    var values = {}, self = this;
+  /* The first constraint reading dimension ``name`` that the values break
+     (all its dimensions set), or null: setup._broken(..., only=name). */
+  Edition.prototype.brokenOn = function (values, name) {
+    var cs = this.mx.constraints;
+    for (var i = 0; i < cs.length; i++) {
+      var need = this.needs[i];
+      if (need.indexOf(name) < 0 || !need.every(function (n) { return n in values; })) continue;
+      if (this.violated(values, cs[i])) return cs[i];
+    }
+    return null;
+  };
+
+  /* The complete setup for given values and the departures from the
+     recommendation they force, as setup.resolve does; throws. */
+  Edition.prototype.resolveWithNotes = function (given) {
+    var values = {}, self = this, departures = [];
     Object.keys(given).forEach(function (k) { values[k] = given[k]; });
     var c = this.broken(values, true);
     if (c) throw new Error(c.reason);
     this.order.forEach(function (name) {
       if (name in values) return;
-      var cands = self.dims[name].candidates;
-      for (var i = 0; i < cands.length; i++) {
+      var d = self.dims[name], cands = d.candidates, found = false;
+      for (var i = 0; i < cands.length && !found; i++) {
         values[name] = cands[i];
-        if (!self.broken(values, true)) return;
+        var b = null;
+        for (var j = 0; j < self.mx.constraints.length && !b; j++) {
+          if (self.needs[j].indexOf(name) >= 0 && self.needs[j].every(function (n) { return n in values; }) &&
+              self.violated(values, self.mx.constraints[j])) b = self.mx.constraints[j];
+        }
+        found = !b;
       }
-      throw new Error("no " + self.dims[name].label + " fits the other choices");
+      if (!found) { delete values[name]; throw new Error("no " + d.label + " fits the other choices"); }
+      var wanted = d.recommended || [];
+      if (wanted.length && wanted.map(String).indexOf(String(values[name])) < 0) {
+        var trial = Object.assign({}, values);
+        trial[name] = wanted[0];
+        var blocking = self.brokenOn(trial, name);
+        if (blocking) departures.push({ dim: name, value: values[name], constraint: blocking });
+      }
     });
-    var out = {};
+    var out = {}, derived = this.mx.derived || {};
     this.order.forEach(function (n) { out[n] = values[n]; });
-    return out;
+    Object.keys(derived).forEach(function (n) {  // guide.derived.add
+      var t = derived[n], key = String(out[t.from]);
+      out[n] = Object.prototype.hasOwnProperty.call(t.table, key) ? t.table[key] : "unknown";
+    });
+    return { values: out, departures: departures };
   };
 
-  /* The fewest given values (in the dimensions' order) that resolve to these
-     values: the address's query and the CLI's flags. */
-  Edition.prototype.given = function (values) {
-    var given = {};
-    for (var guard = 0; guard <= this.order.length; guard++) {
-      var r = this.resolve(given), diff = null;
-      for (var i = 0; i < this.order.length; i++) {
-        if (r[this.order[i]] !== values[this.order[i]]) { diff = this.order[i]; break; }
-      }
-      if (diff === null) return given;
-      given[diff] = values[diff];
-    }
-    throw new Error("the selection does not resolve to itself");
+  Edition.prototype.resolve = function (given) { return this.resolveWithNotes(given).values; };
+
+  /* A departure as the guide's note (matrix.departure_note). */
+  Edition.prototype.departureNote = function (d, form) {
+    var dim = this.dims[d.dim];
+    return format(this.mx.departure[form], {
+      label: dim.label, value: d.value, wanted: dim.recommended.map(String).join(" or "),
+      because: d.constraint["because_" + form]
+    });
   };
 
   /* --- composing ------------------------------------------------------------ */
 
+  /* A size a reader typed (512M, 2G) in megabytes (snippets.variables.size_mb). */
+  function sizeMb(v) {
+    var m = /^([0-9]+)([MG])$/.exec(v);
+    return m ? String(parseInt(m[1], 10) * (m[2] === "G" ? 1024 : 1)) : v;
+  }
+
   function fill(text, values) {
     if (typeof text === "string") return text;
     var out = "";
-    for (var i = 0; i < text.length; i++) out += i % 2 ? pyStr(values[text[i]] === undefined ? "" : values[text[i]]) : text[i];
+    for (var i = 0; i < text.length; i++) {
+      if (i % 2 === 0) { out += text[i]; continue; }
+      var parts = text[i].split("|"), v = values[parts[0]];
+      v = pyStr(v === undefined ? "" : v);
+      out += parts[1] === "mb" ? sizeMb(v) : v;
+    }
     return out;
   }
 
@@ -223,7 +265,7 @@
   function capitalize(s) { return s.slice(0, 1).toUpperCase() + s.slice(1); }
 
   /* The guide for a complete setup: {markdown, blocks}; blocks describe the DOM. */
-  Edition.prototype.compose = function (values) {
+  Edition.prototype.compose = function (values, departures) {
     var mx = this.mx, h = mx.header, texts = mx.texts, self = this;
     var pkg = mx.packages[values.xen];
     var title = format(h.title, values), intro = format(h.intro, { as_of: mx.as_of });
@@ -243,6 +285,10 @@
     });
     blocks.push({ tag: "ul", items: items });
     md.push("");
+    (departures || []).forEach(function (d) {
+      md.push(self.departureNote(d, "md"), "");
+      blocks.push({ html: self.departureNote(d, "html") });
+    });
     mx.notes.forEach(function (note) {
       if (!applies(note.when, values)) return;
       md.push(texts[note.md], "");
@@ -299,7 +345,7 @@
     this.editions = {};
     for (var i = 0; i < data.editions.length; i++) this.editions[data.editions[i].as_of] = new Edition(data.editions[i]);
     this.ed = this.editions[data.as_of];
-    this.values = this.ed.resolve({});
+    this.setGiven({});
     this.codeSeq = 0;
     this.timings = [];
     this.build();
@@ -431,12 +477,24 @@
     this.change(dim.name, value, commit);
   };
 
+  /* The reader's own choices (as the CLI's flags): the rest follows the
+     recommendation, as `howto guide` resolves it. */
+  Builder.prototype.setGiven = function (given, ed) {
+    var r = (ed || this.ed).resolveWithNotes(given);
+    if (ed) this.ed = ed;
+    this.given = given;
+    this.values = r.values;
+    this.departures = r.departures;
+  };
+
   Builder.prototype.change = function (name, value, commit) {
     var t0 = performance.now();
     var values = Object.assign({}, this.values);
     values[name] = value;
     if (this.ed.broken(values, false)) { this.sync(); return; } // a disabled choice: keep the selection
-    this.values = values;
+    var given = Object.assign({}, this.given);
+    given[name] = value;
+    try { this.setGiven(given); } catch (e) { this.sync(); return; }
     this.render();
     this.timings.push(performance.now() - t0);
     if (commit) this.rememberSoon();
@@ -455,16 +513,11 @@
 
   Builder.prototype.changeEdition = function (asOf) {
     var ed = this.editions[asOf];
-    var given = {};
-    try { given = this.ed.given(this.values); } catch (e) { given = {}; }
-    var kept = {};
+    var given = this.given, kept = {};
     Object.keys(given).forEach(function (k) {
-      try { kept[k] = ed.typed(ed.dims[k], given[k]); } catch (e) { /* not known then */ }
+      try { kept[k] = ed.typed(ed.dims[k], given[k]); } catch (e) { /* not offered then */ }
     });
-    var values;
-    try { values = ed.resolve(kept); } catch (e) { values = ed.resolve({}); }
-    this.ed = ed;
-    this.values = values;
+    try { this.setGiven(kept, ed); } catch (e) { this.setGiven({}, ed); }
     this.render();
     this.remember(false);
   };
@@ -477,8 +530,7 @@
   Builder.prototype.select = function (ed, given, commit) {
     var typedGiven = {};
     Object.keys(given).forEach(function (k) { typedGiven[k] = ed.typed(ed.dims[k], given[k]); });
-    this.ed = ed;
-    this.values = ed.resolve(typedGiven);
+    this.setGiven(typedGiven, ed);
     this.render();
     if (commit) this.remember(false);
   };
@@ -486,7 +538,7 @@
   /* --- the address ---------------------------------------------------------- */
 
   Builder.prototype.query = function () {
-    var p = new URLSearchParams(), ed = this.ed, given = ed.given(this.values);
+    var p = new URLSearchParams(), ed = this.ed, given = this.given;
     if (ed.mx.as_of !== this.data.as_of) p.set("as_of", ed.mx.as_of);
     ed.order.forEach(function (k) {
       if (!(k in given)) return;
@@ -538,14 +590,10 @@
       if (c) { notes.push(dim.label + " " + shown(raw) + " ignored: " + c.reason); return; }
       given[name] = value;
     });
-    var values;
-    try { values = ed.resolve(given); } catch (e) {
+    try { this.setGiven(given, ed); } catch (e) {
       notes.push("the address's setup ignored: " + e.message);
-      ed = this.editions[this.data.as_of];
-      values = ed.resolve({});
+      this.setGiven({}, this.editions[this.data.as_of]);
     }
-    this.ed = ed;
-    this.values = values;
     this.showNotes(notes);
     this.render();
     if (notes.length) this.remember(true); // the address now says what is shown
@@ -608,7 +656,7 @@
       }
       self.showReasons(c.why, reasons);
     });
-    var given = ed.given(values);
+    var given = this.given;
     var cli = ["howto", "guide"];
     if (ed.mx.as_of !== this.data.as_of) cli.push("--as-of", ed.mx.as_of);
     ed.order.forEach(function (k) {
@@ -710,7 +758,7 @@
 
   /* Show the guide for the current values; blocks that did not change keep their elements. */
   Builder.prototype.render = function () {
-    var result = this.ed.compose(this.values), self = this;
+    var result = this.ed.compose(this.values, this.departures), self = this;
     this.markdown = result.markdown;
     this.sync();
     var old = this.blockNodes || {}, fresh = {}, sections = this.sections || {}, keptSections = {};

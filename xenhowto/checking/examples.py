@@ -33,7 +33,7 @@ def _examples_in(text: str, ctx: PageContext, at_line: int | None = None, depth:
         line = at_line or token.line
         if token.name in KINDS:
             try:
-                ex = examples.from_directive(token.name, token)
+                ex = examples.from_directive(token.name, token, defaults=examples.page_defaults(ctx.as_of))
             except DirectiveError:
                 continue  # the page expansion reports it
             out.append(Found(ex, at_line or ex.line))
@@ -50,7 +50,14 @@ def _examples_in(text: str, ctx: PageContext, at_line: int | None = None, depth:
 
 
 def collect(text: str, ctx: PageContext) -> list[Found]:
-    return _examples_in(text, ctx)
+    """The examples of the page as built at ``ctx.as_of`` (regions no setup of
+    that date meets are not on it), at their source lines."""
+    from dataclasses import replace
+
+    from xenhowto.ikiwiki import regions
+
+    reduced, lines = regions.reduce(text, ctx)
+    return [replace(f, line=lines[min(max(f.line, 1), len(lines)) - 1]) for f in _examples_in(reduced, ctx)]
 
 
 # --- untyped blocks ---------------------------------------------------------

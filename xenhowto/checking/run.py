@@ -1,5 +1,6 @@
 """The whole check: data, every page (or the given .mdwn files), the named
-guides, and stale "as of" claims."""
+guides and every distinct guide at the date, stale claims, and names the
+facts of the date contradict (``claims``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,9 @@ from dataclasses import dataclass, field
 
 from xenhowto.checking import examples as page_examples
 from xenhowto.findings import Finding, HowtoError
-from xenhowto.ikiwiki.context import SITE, PageContext
+from dataclasses import replace
+
+from xenhowto.ikiwiki.context import SITE, DirectiveError, PageContext
 from xenhowto.ikiwiki.expand import code_warnings, expand
 from xenhowto.pages import page_name, site_url, wiki_sources
 from xenhowto.project import Project
@@ -57,7 +60,7 @@ def check_page(project: Project, path: str, as_of: dt.date, window_months: int, 
         ctx.findings = [f for f in ctx.findings if "resolves to no page" not in f.message]
     code_warnings(text, ctx)
     report.findings += ctx.findings
-    report.findings += stale_mentions(text, ctx.path, as_of, window_months)
+    report.findings += page_claims(text, ctx, as_of, window_months)
     found = page_examples.collect(text, ctx)
     for line, body in page_examples.untyped_blocks(text):
         typed = page_examples.typed_from_block(line, body)
@@ -67,8 +70,112 @@ def check_page(project: Project, path: str, as_of: dt.date, window_months: int, 
         else:
             found.append(typed)
     report.findings += page_examples.validate(found, ctx.path)
+    report.findings += example_files(found, ctx.path, as_of)
     report.snippets += len(found)
     report.checked.append(ctx.path)
+
+
+def hand_text(text: str) -> str:
+    """The page's own prose: directives blanked (their output is generated or
+    is an example or table), except a [[!dated]] claim's words; indented code
+    blocks blanked; every line where it was."""
+    from xenhowto.ikiwiki.syntax import Directive, code_block_lines, scan
+
+    out, pos = [], 0
+    for token in scan(text):
+        if not isinstance(token, Directive):
+            continue
+        out.append(text[pos:token.start])
+        raw = token.raw
+        kept = token.get("text") if token.name == "dated" else None
+        if kept is not None:
+            out.append(kept.replace("\n", " ") + "\n" * raw.count("\n"))
+        else:
+            out.append("\n" * raw.count("\n"))
+        pos = token.end
+    out.append(text[pos:])
+    lines = "".join(out).split("\n")
+    for n in code_block_lines("".join(out)):
+        if 0 < n <= len(lines):
+            lines[n - 1] = ""
+    return "\n".join(lines)
+
+
+def page_claims(text: str, ctx: PageContext, as_of: dt.date, window_months: int) -> list[Finding]:
+    """Stale claims and contradicted names of the page as built at ``as_of``."""
+    from xenhowto.checking import claims
+    from xenhowto.facts.staleness import stale_mentions
+    from xenhowto.ikiwiki import regions
+    from xenhowto.ikiwiki.directives import _facts
+
+    reduced, lines = regions.reduce(text, ctx)
+
+    def at(line: int) -> int:
+        return lines[min(max(line, 1), len(lines)) - 1]
+
+    out = [replace(f, line=at(f.line)) for f in stale_mentions(reduced, ctx.path, as_of, window_months)]
+    try:
+        view = _facts.view(ctx)
+    except DirectiveError:
+        return out  # the data's own findings say why
+    problems = claims.judge_page(claims.mentions(hand_text(reduced)), view)
+    return out + [Finding(ctx.path, at(line), message) for line, message in problems]
+
+
+def example_files(found, path: str, as_of: dt.date) -> list[Finding]:
+    """boot.cfg examples load kernels NetBSD has and Xen files packages install."""
+    from xenhowto.checking import claims
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.view import View
+
+    view = View(load_facts(), as_of)
+    out = []
+    for f in found:
+        ex = f.example
+        if ex.kind == "file" and ex.path == "/boot.cfg":
+            out += [Finding(path, f.line + n - 1, message) for n, message in claims.bootcfg_files(ex.content, view)]
+    return out
+
+
+def guide_claims(guide, where: str) -> list[Finding]:
+    """Names a composed guide gets wrong for its setup, and its stale claims;
+    the line is the line of the guide's markdown."""
+    from xenhowto.checking import claims
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.view import View
+    from xenhowto.guide import compose
+
+    text = compose.to_markdown(guide)
+    view = View(load_facts(), guide.setup.as_of)
+    package = view.package(guide.setup.package)
+    problems = claims.judge_guide(claims.mentions(text), view, guide.setup.values, package, guide.setup.tools)
+    # stale claims are the page's, reported there once, not in each guide
+    return [Finding(where, line, message) for line, message in problems]
+
+
+def check_every_guide(project: Project, as_of: dt.date, report: Report) -> None:
+    """The text of every distinct guide of the setups valid at the date."""
+    from xenhowto.facts import load_facts
+    from xenhowto.guide import compose
+    from xenhowto.guide.build import page_context, steps
+    from xenhowto.guide.every import valid_setups
+    from xenhowto.guide.setup import SetupError, resolve
+
+    facts = load_facts()
+    page_steps, ctx = steps(project, as_of), page_context(project, as_of)
+    seen: set[str] = set()
+    for given in valid_setups(project, as_of):
+        try:
+            guide = compose.compose(resolve(given, as_of, facts), page_steps, ctx)
+        except SetupError:
+            continue
+        key = "\n".join(s.text for s in guide.steps)
+        if key in seen:
+            continue
+        seen.add(key)
+        flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in sorted(given.items()) if v not in (None, "", False))
+        report.findings += guide_claims(guide, f"guide:{flags or 'default'}")
+    report.checked.append(f"{len(seen)} distinct guides as of {as_of.isoformat()}")
 
 
 def check_guides(project: Project, as_of: dt.date, report: Report) -> None:
@@ -85,6 +192,7 @@ def check_guides(project: Project, as_of: dt.date, report: Report) -> None:
         except HowtoError as e:
             report.findings.append(Finding(where, 1, f"named setup {named.id!r} is impossible: {e}"))
             continue
+        report.findings += guide_claims(guide, where)
         v = guide.setup.values
         arch = v["dom0_arch"]
         batch = []
@@ -130,4 +238,5 @@ def run(project: Project, paths: list[str] | None, as_of: dt.date, window_months
             check_page(project, os.path.join(project.docs_dir, src), as_of, window_months, report)
         if guides:
             check_guides(project, as_of, report)
+            check_every_guide(project, as_of, report)
     return report

@@ -104,7 +104,24 @@ def check(facts: Facts) -> list[Finding]:
                 findings.append(Finding(ts.where.path, ts.where.line,
                                         f"{what} daemons: xen_from {d.xen_from} is after xen_to {d.xen_to}"))
 
+    branch_names = {b.name for b in facts.branches}
+    for pkg in facts.packages:
+        named = list(pkg.builds_on.value) if pkg.builds_on else []
+        named += [b for o in pkg.binary_packages for b in o.value] + [r.branch for r in pkg.build_reports]
+        for name in sorted(set(named) - branch_names, key=int):
+            findings.append(Finding(pkg.where.path, pkg.where.line,
+                                    f"package {pkg.name} names NetBSD branch {name}, which "
+                                    "data/netbsd_branches.yaml does not list; add the branch there first"))
+    for gt in facts.guest_types.values():
+        _known_version(findings, facts, gt.where, f"guest type {gt.name}", gt.xen_from)
+        if not any(gt.name in k.guest_types for k in facts.kernels if k.role == "domU") and gt.kernel_from == "dom0":
+            findings.append(Finding(gt.where.path, gt.where.line,
+                                    f"guest type {gt.name} boots a kernel from the dom0, but no domU kernel of "
+                                    "data/netbsd_kernels.yaml lists it in guest_types"))
     for k in facts.kernels:
+        if k.role == "domU" and not k.guest_types:
+            findings.append(Finding(k.where.path, k.where.line,
+                                    f"domU kernel {k.name} ({k.arch}) needs guest_types: the guest types that boot it"))
         _known_version(findings, facts, k.where, f"kernel {k.name} ({k.arch})", k.xen_to)
         if k.arch.startswith("i386") != ("/i386/" in k.path):
             findings.append(Finding(k.where.path, k.where.line,

@@ -6,8 +6,11 @@ counts from the *last* day it can mean ("2015-09" is 2015-09-30, "2011" is
 2011-12-31), and an event known only as a range counts from the range's end
 (``by``).  So a page never claims something happened before we know it had: a
 release of "~2008-01" is out from 2008-01-31, a security support ending
-"2015-09" runs through 2015-09-30, a package removed "between 2017-03-30 and
-2018-07-24" is still listed until 2018-07-24.
+"2015-09" runs through 2015-09-30.
+
+Nor does it claim something still holds when nobody knows: a package removed
+"between 2017-10-07 and 2022-01-23" is in pkgsrc through 2017-10-07, gone from
+2022-01-23, and of unknown presence in between (``view.View.presence``).
 """
 from __future__ import annotations
 
@@ -71,27 +74,34 @@ def parse(text: str) -> FuzzyDate:
 
 @dataclass(frozen=True)
 class Event:
-    """Something that happened on a date, or at some point in a range."""
+    """Something that happened on a date, or at some point in a range.
 
-    by: FuzzyDate
+    ``after`` is the last date it is known not to have happened yet, ``by``
+    the first date it is known to have happened; either may be missing when
+    nobody recorded it (a removal known only to be after some date)."""
+
+    by: FuzzyDate | None
     after: FuzzyDate | None = None
 
     @property
     def effective(self) -> dt.date:
-        """The date the event counts from (the module's reading rule)."""
-        return self.by.latest
+        """The date the event counts from (the module's reading rule); an
+        event with no ``by`` has not happened as far as anyone recorded."""
+        return self.by.latest if self.by is not None else dt.date.max
 
     @property
     def is_range(self) -> bool:
-        return self.after is not None or isinstance(self, _RangeOnly)
+        return self.after is not None or self.by is None or isinstance(self, _RangeOnly)
 
     def shown(self) -> str:
+        if self.by is None:
+            return f"after {self.after.shown()}"
         if self.after is not None:
             return f"between {self.after.shown()} and {self.by.shown()}"
         return self.by.shown()
 
     def month(self) -> str:
-        return self.by.month()
+        return (self.by or self.after).month()
 
 
 class _RangeOnly(Event):
@@ -104,7 +114,9 @@ class _RangeOnly(Event):
 def parse_event(value) -> Event:
     if isinstance(value, dict):
         after = parse(value["after"]) if value.get("after") else None
-        by = parse(value["by"])
+        by = parse(value["by"]) if value.get("by") else None
+        if by is None and after is None:
+            raise ValueError("write {after: DATE, by: DATE}, or one of them")
         return Event(by, after) if after else _RangeOnly(by)
     return Event(parse(value))
 

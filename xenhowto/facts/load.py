@@ -17,6 +17,7 @@ FILES = (
     "netbsd_branches.yaml",
     "toolstacks.yaml",
     "netbsd_kernels.yaml",
+    "guest_types.yaml",
 )
 
 Path = tuple  # a path into the document: keys and list indices

@@ -63,6 +63,25 @@ class Observation:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Sourced:
+    """A value with the source that records it."""
+
+    value: object
+    source: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    date: FuzzyDate
+    part: str  # kernel, tools or hvm-tools
+    branch: str
+    arch: str
+    result: str
+    note: str
+    source: str
+
+
 @dataclass
 class Package:
     name: str
@@ -80,10 +99,23 @@ class Package:
     notes: list[Observation] = field(default_factory=list)
     xen_where: Where | None = None
     kernel_dir: str = ""  # where the package installs xen.gz (pkgsrc: /usr/pkg/xenNN-kernel)
+    pci_passthrough: Sourced | None = None  # bool; None: not recorded
+    hvm_tools: Sourced | None = None  # a separate package for HVM guests (xentools3-hvm)
+    pv32_guests: list[Observation] = field(default_factory=list)  # supported / not-security-supported / unsupported
+    builds_on: Sourced | None = None  # list of branch names; None: no limit recorded
+    binary_packages: list[Observation] = field(default_factory=list)  # value: list of branch names
+    build_reports: list[BuildReport] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[int, ...]:
         return version_key(self.xen)
+
+
+@dataclass(frozen=True)
+class PointRelease:
+    version: str
+    date: FuzzyDate
+    source: str
 
 
 @dataclass
@@ -95,6 +127,10 @@ class Branch:
     source: str
     where: Where
     notes: list[Observation] = field(default_factory=list)
+    point_releases: list[PointRelease] = field(default_factory=list)
+    # dom0_multiprocessor, domu_multiprocessor, pciback, pvh_dom0 (Sourced bool),
+    # domu_types (Sourced list); a feature not recorded is absent
+    xen: dict[str, Sourced] = field(default_factory=dict)
 
     @property
     def key(self) -> int:
@@ -125,6 +161,7 @@ class Toolstack:
     daemons: list[DaemonRange]
     never: list[dict] = field(default_factory=list)
     notes: list[Observation] = field(default_factory=list)
+    kernfs: Sourced | None = None  # why the daemons need kernfs (value: the reason)
 
     def has(self, version: str) -> bool:
         k = version_key(version)
@@ -145,6 +182,34 @@ class Kernel:
     xen_to: str | None
     source: str
     where: Where
+    guest_types: tuple[str, ...] = ()
+    install: bool = False
+
+    @property
+    def file(self) -> str:
+        """The kernel's file name, e.g. netbsd-XEN3_DOM0.gz."""
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class GuestType:
+    name: str  # pv, pvh, hvm
+    label: str
+    long: str
+    xen_from: str
+    kernel_from: str  # dom0 or disk
+    xl_type: str
+    needs: tuple[Sourced, ...]
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class SupportPolicy:
+    announced: FuzzyDate
+    supported_majors: int
+    text: str
+    source: str
 
 
 @dataclass
@@ -156,6 +221,20 @@ class Facts:
     toolstacks: dict[str, Toolstack]
     kernels: list[Kernel]
     files: dict[str, DataFile] = field(default_factory=dict, repr=False)
+    guest_types: dict[str, GuestType] = field(default_factory=dict)
+    type_key: Sourced | None = None  # value: the first Xen with xl.cfg's type= key
+    legacy_hvm: str = 'builder = "hvm"'
+    uefi: dict = field(default_factory=dict)  # package, config, date (FuzzyDate), source
+    release_url: str = ""
+    release_url_source: str = ""
+    support_policy: SupportPolicy | None = None
+
+
+def _sourced(raw, key: str = "value") -> Sourced | None:
+    if not raw:
+        return None
+    value = raw[key]
+    return Sourced(tuple(value) if isinstance(value, list) else value, raw["source"])
 
 
 class _Builder:
@@ -249,6 +328,16 @@ def build(files: dict[str, DataFile]) -> tuple[Facts | None, list[Finding]]:
             notes=b.observations(p_.get("notes"), "text", *p, "notes"),
             xen_where=b.where(*p, "xen"),
             kernel_dir=p_.get("kernel_dir") or "/usr/pkg/" + p_["name"].replace("xenkernel", "xen") + "-kernel",
+            pci_passthrough=_sourced(p_.get("pci_passthrough")),
+            hvm_tools=_sourced(p_.get("hvm_tools"), "package"),
+            pv32_guests=b.observations(p_.get("pv32_guests"), "support", *p, "pv32_guests"),
+            builds_on=_sourced(p_.get("builds_on"), "branches"),
+            binary_packages=b.observations(p_.get("binary_packages"), "branches", *p, "binary_packages"),
+            build_reports=[
+                BuildReport(d, r["part"], r["branch"], r["arch"], r["result"], r.get("note", ""), r["source"])
+                for j, r in enumerate(p_.get("build_reports") or [])
+                if (d := b.date(r["date"], *p, "build_reports", j, "date")) is not None
+            ],
         )
         packages.append(pkg)
     findings += b.findings
@@ -265,8 +354,20 @@ def build(files: dict[str, DataFile]) -> tuple[Facts | None, list[Finding]]:
             source=r["source"],
             where=b.where(*p),
             notes=b.observations(r.get("notes"), "text", *p, "notes"),
+            point_releases=[
+                PointRelease(pr["version"], d, pr["source"])
+                for j, pr in enumerate(r.get("point_releases") or [])
+                if (d := b.date(pr["date"], *p, "point_releases", j, "date")) is not None
+            ],
+            xen={k: _sourced(v) for k, v in (r.get("xen") or {}).items()},
         ))
     current = b.f.data["current"]["name"]
+    policy = None
+    if b.f.data.get("support_policy"):
+        sp = b.f.data["support_policy"]
+        announced = b.date(sp["announced"], "support_policy", "announced")
+        if announced is not None:
+            policy = SupportPolicy(announced, sp["supported_majors"], sp["text"], sp["source"])
     findings += b.findings
 
     b = _Builder(files["toolstacks"])
@@ -280,14 +381,34 @@ def build(files: dict[str, DataFile]) -> tuple[Facts | None, list[Finding]]:
             daemons=[DaemonRange(d["xen_from"], d.get("xen_to"), list(d["enable"]), d["source"]) for d in t["daemons"]],
             never=list(t.get("never") or []),
             notes=b.observations(t.get("notes"), "text", *p, "notes"),
+            kernfs=_sourced(t.get("kernfs"), "reason"),
         )
     findings += b.findings
 
     b = _Builder(files["netbsd_kernels"])
     kernels = [
-        Kernel(k["name"], k["arch"], k["role"], k["path"], k.get("xen_to"), k["source"], b.where("kernels", i))
+        Kernel(k["name"], k["arch"], k["role"], k["path"], k.get("xen_to"), k["source"], b.where("kernels", i),
+               tuple(k.get("guest_types") or ()), bool(k.get("install")))
         for i, k in enumerate(b.f.data["kernels"])
     ]
+    release_url = b.f.data.get("release_url", "")
+    release_url_source = b.f.data.get("release_url_source", "")
+
+    b = _Builder(files["guest_types"])
+    gdata = b.f.data
+    guest_types = {
+        g["name"]: GuestType(g["name"], g["label"], g["long"], g["xen_from"], g["kernel_from"], g["xl_type"],
+                             tuple(Sourced(n["text"], n["source"]) for n in g.get("needs") or ()),
+                             g["source"], b.where("types", i))
+        for i, g in enumerate(gdata["types"])
+    }
+    type_key = Sourced(gdata["type_key"]["xen"], gdata["type_key"]["source"])
+    uefi = {}
+    if gdata.get("uefi"):
+        u = gdata["uefi"]
+        when = b.date(u["date"], "uefi", "date")
+        uefi = {"package": u["package"], "config": u["config"], "date": when, "source": u["source"]}
+    findings += b.findings
 
     if findings:
         return None, findings
@@ -299,5 +420,12 @@ def build(files: dict[str, DataFile]) -> tuple[Facts | None, list[Finding]]:
         toolstacks=toolstacks,
         kernels=kernels,
         files=files,
+        guest_types=guest_types,
+        type_key=type_key,
+        legacy_hvm=gdata["type_key"]["legacy_hvm"],
+        uefi=uefi,
+        release_url=release_url,
+        release_url_source=release_url_source,
+        support_policy=policy,
     )
     return facts, []

@@ -8,6 +8,7 @@ wording, so the page reads as before while the facts in it are computed.
 """
 from __future__ import annotations
 
+from xenhowto.facts import history, staleness
 from xenhowto.facts.dates import months_between
 from xenhowto.facts.model import Package, version_key
 from xenhowto.facts.recommend import NEWEST, PATCHED, UPSTREAM, Recommendation, recommend
@@ -187,10 +188,30 @@ def package_paragraph(view: View, pkg: Package, rec: Recommendation | None = Non
     status, do_not_use = _status_sentences(view, pkg)
     out += status
     out.append(_arch_sentence(pkg))
-    out += [n.value for n in view.notes(pkg.notes)]
+    if view.pv32(pkg) == "unsupported":
+        out.append("Its 32-bit PV guests are not officially supported any more; pkgsrc advises running i386 domUs "
+                   "with pvshim (NetBSD 9 or older) or as PVH (NetBSD 10 or newer).")
+    out += [staleness.dated(view.as_of, n.date, n.value) for n in view.notes(pkg.notes)]
     if not do_not_use:
         out.append(_verdict(view, pkg, rec))
     return "  ".join(s for s in out if s)
+
+
+def unknown_presence(view: View) -> str:
+    """Packages last seen in pkgsrc before the as-of date and not recorded
+    gone: the page says so instead of describing them as there."""
+    pkgs = sorted(view.unknown_presence(), key=lambda p: p.key)
+    if not pkgs:
+        return ""
+    names = join([p.name for p in pkgs])
+    dates = list(dict.fromkeys(p.removed.after.shown() for p in pkgs))
+    seen = (f"last known there on {dates[0]}" if len(dates) == 1 else
+            f"last known there on {join(dates)}, respectively")
+    them = "it" if len(pkgs) == 1 else "them"
+    out = [f"Whether {names} {'is' if len(pkgs) == 1 else 'are'} still in pkgsrc is not recorded ({seen}), so "
+           f"this HOWTO does not recommend {them} and no guide offers {them}."]
+    out += [f"For {p.name}, {n.value}" for p in pkgs for n in view.notes(p.notes) if n.extra.get("topic") == "removal"]
+    return "  ".join(out)
 
 
 def packages(view: View, only: list[str] | None = None) -> str:
@@ -200,7 +221,7 @@ def packages(view: View, only: list[str] | None = None) -> str:
         pkgs = [p for p in pkgs if p.name in only]
     if not pkgs:
         return "No Xen package is in pkgsrc as of this date.\n"
-    return paragraphs([package_paragraph(view, p, rec) for p in pkgs])
+    return paragraphs([package_paragraph(view, p, rec) for p in pkgs] + ([] if only else [unknown_presence(view)]))
 
 
 def not_in_pkgsrc(view: View) -> str:
@@ -269,15 +290,19 @@ def rc_conf_example(toolstack: str, xen: str, enable: list[str]) -> str:
     return f"[[!file path=/etc/rc.conf action=append template=rc.conf toolstack={toolstack} xen={xen}]]"
 
 
-def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
+def daemons(view: View, toolstack: str | None = None, part: str = "all", per_setup: bool = False) -> str:
     """The Configuring Xen advice.  ``part``: intro (which program the packages
     use), advice (the daemons to enable, per toolstack) or all; ``toolstack``
-    limits the advice to xm or xl, for a [[!when]] region of a guide."""
+    limits the advice to xm or xl, for a [[!when]] region.  ``per_setup`` (a
+    guide): no intro, and each daemon range and warning in a [[!when]] region
+    of the Xen versions it is about, so a guide says only its own."""
+    if per_setup:
+        return "" if part == "intro" else _daemons_per_setup(view, toolstack)
     rec = recommend(view)
     pkgs = view.packages()
-    if toolstack:  # a guide region: also the packages pkgsrc had once (old setups keep their advice)
-        pkgs = sorted((p for p in view.facts.packages if p.added.earliest <= view.as_of), key=lambda p: p.key)
-    parts = ["The daemons which should be run vary with Xen version and with whether one is using xm or xl."]
+    with_xm = any("xm" in view.toolstacks_for(p.xen) for p in pkgs)
+    parts = ["The daemons which should be run vary with Xen version and with whether one is using xm or xl."
+             if with_xm else "The daemons which should be run vary with the Xen version."]
     groups = _rcd_groups(view, pkgs)
     if groups:
         sentences = []
@@ -317,7 +342,7 @@ def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
                 s += f" (but note that you should be using {join(rec.names, 'or')})"
             out.append(s + ":")
             out.append(rc_conf_example(ts.name, members[-1].xen, rng.enable))
-            extra = [n.value for n in view.notes(ts.notes)]
+            extra = [staleness.dated(view.as_of, n.date, n.value) for n in view.notes(ts.notes)]
             xend_exists = any("xm" in view.toolstacks_for(p.xen) for p in pkgs)
             for never in ts.never:
                 if never["daemon"] == "xend" and not xend_exists:
@@ -326,6 +351,32 @@ def daemons(view: View, toolstack: str | None = None, part: str = "all") -> str:
             if extra:
                 out.append("  ".join(extra))
     return paragraphs(out)
+
+
+def _daemons_per_setup(view: View, toolstack: str | None) -> str:
+    out = []
+    pkgs = view.packages()
+    with_xm = [p.xen for p in pkgs if "xm" in view.toolstacks_for(p.xen)]
+    for ts in view.facts.toolstacks.values():
+        if toolstack and ts.name != toolstack:
+            continue
+        for rng in ts.daemons:
+            members = [p for p in pkgs if rng.covers(p.xen) and ts.has(p.xen)
+                       and view.rcd_toolstack(p) in (None, ts.name)]
+            if not members:
+                continue
+            enable = join([DAEMON_LABELS.get(d, d) for d in rng.enable])
+            region = [f"Enable {enable} in /etc/rc.conf:", rc_conf_example(ts.name, members[-1].xen, rng.enable)]
+            notes = [staleness.dated(view.as_of, n.date, n.value) for n in view.notes(ts.notes)]
+            if notes:
+                region.append("  ".join(notes))
+            versions = ", ".join(p.xen for p in members)
+            out.append(f'[[!when "xen in [{versions}]"]]\n\n' + "\n\n".join(region) + "\n\n[[!endwhen]]")
+        for never in ts.never:
+            if with_xm:  # the daemons it warns about belong to xm's Xen versions
+                out.append(f'[[!when "xen in [{", ".join(with_xm)}]"]]\n\n'
+                           f"Do not enable {never['daemon']} with {ts.name}: {never['reason']}.\n\n[[!endwhen]]")
+    return "\n\n".join(out) + "\n"
 
 
 # NetBSD ------------------------------------------------------------------------
@@ -379,7 +430,7 @@ def recommendation(view: View, rec: Recommendation | None = None) -> str:
         out.append(f"Either the {join(domu, 'or')} version of NetBSD may be used as domUs.")
     elif domu:
         out.append(f"The {domu[0]} version of NetBSD may be used as domUs.")
-    when = view.as_of.isoformat()
+    when = history.known_on(view).isoformat()  # the facts' date, not the build's: stable exports
     if rec.basis == UPSTREAM:
         which = "are the Xen packages" if len(rec.packages) > 1 else "is the Xen package"
         out.append(f"({join(rec.names)} {which} in pkgsrc whose Xen release still has security support "
@@ -432,7 +483,7 @@ def versions_table(view: View, html_badges: bool = False) -> str:
     if not rows:
         return "No Xen package is in pkgsrc as of this date.\n"
     data = "\n".join("|".join(r) for r in [HEADER] + rows)
-    note = (f"Status and support dates as known on {view.as_of.isoformat()}; "
+    note = (f"Status and support dates as known on {history.known_on(view).isoformat()}; "
             "the packages in bold are the ones this HOWTO recommends.")
     return f'[[!table data="""\n{data}\n"""]]\n\n{note}\n'
 

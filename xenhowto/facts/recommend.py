@@ -14,7 +14,11 @@ RULE (also in docs/editors.md):
    past its end of life.
 4. dom0: amd64 when every recommended Xen supports an amd64 dom0 (Xen 4.5 and
    later require it; for older Xen it is the standard approach).  domUs: the
-   architectures every recommended Xen supports as domU.
+   architectures every recommended Xen supports as domU; 32-bit ones only
+   while every recommended package still runs 32-bit PV guests (its MESSAGE),
+   as this HOWTO records no 32-bit PVH or HVM kernel.
+5. domU type: PVH when the recommended NetBSD release runs as a PVH domU and
+   every recommended Xen has PVH guests; otherwise PV.
 
 Nothing here names a date, a version or a package: change the data and the
 recommendation follows.
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xenhowto.facts.model import Package
+from xenhowto.facts.model import Package, version_key
 from xenhowto.facts.view import View
 
 ARCH_ORDER = ("i386", "i386pae", "amd64")
@@ -40,6 +44,7 @@ class Recommendation:
     netbsd_branch: str | None
     dom0_arch: str | None
     domu_archs: tuple[str, ...]
+    domu_type: str = "pv"
 
     @property
     def names(self) -> list[str]:
@@ -82,6 +87,14 @@ def _common(lists: list[list[str]]) -> list[str]:
     return [a for a in ARCH_ORDER if a in common]
 
 
+def domu_type(view: View, pkgs: list[Package], branch) -> str:
+    pvh = view.facts.guest_types.get("pvh")
+    types = view.domu_types(branch) if branch is not None else None
+    if pvh and pkgs and types and "pvh" in types and all(p.key >= version_key(pvh.xen_from) for p in pkgs):
+        return "pvh"
+    return "pv"
+
+
 def recommend(view: View) -> Recommendation:
     pkgs, basis = packages(view)
     dom0 = _common([p.dom0_archs for p in pkgs])
@@ -92,12 +105,15 @@ def recommend(view: View) -> Recommendation:
         toolstack=toolstack(view, pkgs),
         netbsd_branch=branch.name if branch else None,
         dom0_arch="amd64" if "amd64" in dom0 else (dom0[-1] if dom0 else None),
-        domu_archs=tuple(_common([p.domu_archs for p in pkgs])),
+        domu_archs=tuple(a for a in _common([p.domu_archs for p in pkgs])
+                         if a == "amd64" or all(view.pv32(p) != "unsupported" for p in pkgs)),
+        domu_type=domu_type(view, pkgs, branch),
     )
 
 RULE_SUMMARY = (
     "the xenkernel packages in pkgsrc whose Xen release has upstream security support at the as-of date "
     "(else the newest package still observed to get security patches, else the newest package); xl where every "
     "recommended Xen has it and it works well, else xm; the newest released NetBSD branch not past its end of "
-    "life; an amd64 dom0 where every recommended Xen supports it"
+    "support; an amd64 dom0 where every recommended Xen supports it; PVH domUs where that NetBSD release and every "
+    "recommended Xen run them, else PV"
 )

@@ -79,17 +79,27 @@ def listing(fmt: str, as_of) -> str:
     from xenhowto.facts.view import View
     from xenhowto.guide.constraints import all_constraints
 
+    from xenhowto.facts.recommend import recommend
+    from xenhowto.guide import availability
+    from xenhowto.guide.setup import recommended
+
     m = model.load()
     view = View(load_facts(), as_of)
+    rec = recommend(view)
+    unavailable = availability.unavailable(view)
     dims = []
     for name, d in m.dimensions.items():
         choices = list(d.choices)
         if name == "xen":
-            choices = [p.xen for p in sorted(view.facts.packages, key=lambda p: p.key) if p.added.earliest <= as_of]
+            choices = [p.xen for p in availability.packages(view)]
         if name == "netbsd":
-            choices = [b.name for b in view.branches()] + ["current"]
-        dims.append({"name": name, "flag": d.flag, "kind": d.kind, "label": d.label, "help": d.help,
-                     "choices": choices, "default": d.default})
+            choices = availability.branches(view)
+        default = recommended(name, rec) if d.default == "recommended" else d.default
+        entry = {"name": name, "flag": d.flag, "kind": d.kind, "label": d.label, "help": d.help,
+                 "choices": choices, "default": default}
+        if unavailable.get(name):
+            entry["unavailable"] = unavailable[name]
+        dims.append(entry)
     cons = [{"id": c.id, "when": c.when, "require": c.require, "reason": c.reason, "fact": c.fact}
             for c in all_constraints(m, view)]
     if fmt == "json":
@@ -98,8 +108,11 @@ def listing(fmt: str, as_of) -> str:
 
     lines = [f"Setup dimensions (as of {as_of}):", ""]
     for d in dims:
-        choices = ", ".join(d["choices"]) if d["choices"] else d["kind"]
-        lines.append(f"  {d['flag']:<16} {d['label']}: {choices} (default: {d['default']})")
+        choices = ", ".join(map(str, d["choices"])) if d["choices"] else d["kind"]
+        default = " or ".join(d["default"]) if isinstance(d["default"], list) else d["default"]
+        lines.append(f"  {d['flag']:<16} {d['label']}: {choices} (default: {default})")
+        for value, why in d.get("unavailable", {}).items():
+            lines.append(f"      not offered: {value}: {why}")
     lines += ["", "Constraints:", ""]
     for c in cons:
         cond = f"when {to_text(c['when'])}: " if c["when"] else ""

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from xenhowto import examples
-from xenhowto.guide import compose, conditions, constraints, model
+from xenhowto.guide import availability, compose, conditions, constraints, model
 from xenhowto.guide.build import page_context, steps
 from xenhowto.guide.setup import SetupError, resolve
 from xenhowto.project import Project
@@ -26,7 +26,15 @@ SAMPLE_PCI = "00:0a.0"
 
 
 def relevant_dimensions(project: Project, as_of: dt.date) -> list[str]:
+    """The dimensions that change a guide's steps or decide whether a setup is
+    valid: those the page's conditions and templates read, and those the
+    constraints at the as-of date read (so every enumerated setup resolves)."""
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.view import View
+
     names: set[str] = set()
+    for c in constraints.all_constraints(model.load(), View(load_facts(), as_of)):
+        names |= conditions.names(c.require) | (conditions.names(c.when) if c.when else set())
     for step in steps(project, as_of):
         if step.when:
             names |= conditions.names(step.when)
@@ -42,7 +50,9 @@ def relevant_dimensions(project: Project, as_of: dt.date) -> list[str]:
 
 def _choices(name: str, dim: model.Dimension, view) -> list:
     if name == "xen":
-        return [p.xen for p in sorted(view.facts.packages, key=lambda p: p.key) if p.added.earliest <= view.as_of]
+        return [p.xen for p in availability.packages(view)]
+    if name == "netbsd":
+        return availability.branches(view)
     if dim.kind == "flag":
         return [False, True]
     if name == "pci":

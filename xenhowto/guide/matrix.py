@@ -48,7 +48,7 @@ import re
 import markdown as md_lib
 
 from xenhowto import examples
-from xenhowto.guide import conditions, constraints, model
+from xenhowto.guide import conditions, constraints, derived, model
 from xenhowto.guide.compose import _tidy
 from xenhowto.guide.fragments import applies
 from xenhowto.guide.setup import candidates
@@ -59,7 +59,7 @@ from xenhowto.snippets.variables import DEPENDS, SLOTS
 FORMAT = 1
 # A slot's value while pre-rendering: private-use characters no page text has.
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_MARK_RE = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
+_MARK_RE = re.compile(f"{_OPEN}(\\w+(?:\\|mb)?){_CLOSE}")  # name, or name|mb (variables.size_mb)
 SET = "*"  # key value of an optional slot that is set
 
 
@@ -86,11 +86,19 @@ def _py_str(value) -> str:
     return str(value)
 
 
+def _slot(part: str, values: dict) -> str:
+    from xenhowto.snippets.variables import size_mb
+
+    name, _, how = part.partition("|")
+    value = _py_str(values.get(name, ""))
+    return size_mb(value) if how == "mb" else value
+
+
 def fill(text, values: dict) -> str:
-    """A text of ``texts`` with its slots filled."""
+    """A text of ``texts`` with its slots filled (``name|mb``: a size in MB)."""
     if isinstance(text, str):
         return text
-    return "".join(part if i % 2 == 0 else _py_str(values.get(part, "")) for i, part in enumerate(text))
+    return "".join(part if i % 2 == 0 else _slot(part, values) for i, part in enumerate(text))
 
 
 def _split(text: str):
@@ -119,16 +127,15 @@ class _Texts:
         return self._index[key]
 
 
-def _notes(m: model.SetupModel, view, known) -> list[tuple[list, str]]:
-    # Mirrors the notes of setup.resolve, in its order.
-    out = []
-    for p in sorted(known, key=lambda p: p.key):
-        if not view.in_pkgsrc(p):
-            out.append((["==", "xen", p.xen],
-                        f"{p.name} is not in pkgsrc as of {view.as_of}; you need an older pkgsrc branch that has it."))
-    for cond, note in getattr(m, "incomplete", ()):
-        out.append((cond, note))
-    return out
+def _notes(m: model.SetupModel) -> list[tuple[list, str]]:
+    # The incomplete-instructions notes of setup.resolve, in its order.
+    return [(cond, note) for cond, note in getattr(m, "incomplete", ())]
+
+
+def _inline_html(text: str) -> str:
+    """Python-Markdown's HTML of one line of text, without the paragraph."""
+    out = md_lib.markdown(text)
+    return out[len("<p>"):-len("</p>")] if out.startswith("<p>") and out.endswith("</p>") else out
 
 
 def _domain(d: dict) -> list:
@@ -169,9 +176,12 @@ def build(project, as_of: dt.date, facts=None) -> dict:
 
     facts = facts or load_facts()
     m = model.load()
+    from xenhowto.guide import availability
+
     view = View(facts, as_of)
     rec = recommend(view)
-    known = [p for p in facts.packages if p.added.earliest <= as_of]
+    offered = availability.packages(view)
+    unavailable = availability.unavailable(view)
     default = setup_mod.resolve({}, as_of, facts=facts, setup_model=m).values
 
     dims: dict[str, dict] = {}
@@ -181,14 +191,17 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             raise MatrixError(f"{name}: a typed value ({d.kind}) must be one of variables.SLOTS to be filled in the browser")
         choices: list = list(d.choices)
         if name == "xen":
-            choices = [p.xen for p in sorted(known, key=lambda p: p.key)]
+            choices = [p.xen for p in offered]
         elif name == "netbsd":
-            choices = [b.name for b in view.branches()] + ["current"]
+            choices = availability.branches(view)
         pattern = setup_mod._PATTERNS.get(d.kind)
         entry = {
             "name": name, "kind": d.kind, "label": d.label, "help": d.help, "flag": d.flag,
             "choices": choices, "default": default[name],
             "candidates": candidates(name, d, view, rec),
+            # a value other than these, forced by the reader's choices, is announced (setup.departure_note)
+            "recommended": setup_mod.recommended(name, rec) if d.default == "recommended" else [],
+            "unavailable": unavailable.get(name, {}),
             "slot": slot, "empty": bool(pattern and pattern[0].match("")),
             # when the guide's setup list shows it (mirrors compose._setup_lines)
             "listed": ["==", "console", "serial"] if name.startswith("serial_") else None,
@@ -202,8 +215,11 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                 raise MatrixError(f"{name} choice {c!r}: '|' separates key values")
         dims[name] = entry
 
-    rules = [{"id": c.id, "when": c.when, "require": c.require, "reason": c.reason, "fact": c.fact}
-             for c in constraints.all_constraints(m, view)]
+    rules = []
+    for c in constraints.all_constraints(m, view):
+        because = setup_mod.constraint_message(c)
+        rules.append({"id": c.id, "when": c.when, "require": c.require, "reason": c.reason, "fact": c.fact,
+                      "because_md": because, "because_html": _inline_html(because)})
     texts = _Texts()
 
     # Constraint dimensions: their valid combinations, for "can this occur?"
@@ -215,9 +231,12 @@ def build(project, as_of: dt.date, facts=None) -> dict:
         if not any(_violated(values, c) for c in rules):
             valid.append(values)
 
+    derived_tables = derived.tables(view, m)
+
     def occurring(keys: list[str], cond: list | None) -> list[tuple]:
         """Key tuples over ``keys`` of valid setups where ``cond`` holds."""
-        need = set(keys) | (conditions.names(cond) if cond else set())
+        named = conditions.names(cond) if cond else set()
+        need = set(keys) | {derived_tables[n]["from"] if n in derived_tables else n for n in named}
         inside = [d for d in cdims if d in need]
         extra = sorted(need - set(cdims))
         seen = {tuple(v[d] for d in inside) for v in valid}
@@ -226,7 +245,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             base = dict(zip(inside, part))
             for combo in itertools.product(*(_domain(dims[d]) for d in extra)):
                 values = dict(base, **dict(zip(extra, combo)))
-                if applies(cond, values):
+                if applies(cond, derived.add(values, derived_tables)):
                     out.add(tuple(key_value(dims[k], values[k]) for k in keys) + tuple(values[k] for k in keys))
         return sorted(out, key=lambda t: [str(x) for x in t])
 
@@ -270,7 +289,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                           "pieces": pieces})
 
     notes = [{"when": cond, "md": texts.add(f"**Note:** {text}"),
-              "html": texts.add(md_lib.markdown(f"**Note:** {text}"))} for cond, text in _notes(m, view, known)]
+              "html": texts.add(md_lib.markdown(f"**Note:** {text}"))} for cond, text in _notes(m)]
     return {
         "format": FORMAT,
         "as_of": as_of.isoformat(),
@@ -284,8 +303,16 @@ def build(project, as_of: dt.date, facts=None) -> dict:
         },
         "dimensions": list(dims.values()),
         "validate": {kind: {"pattern": p.pattern, "advice": advice} for kind, (p, advice) in setup_mod._PATTERNS.items()},
-        "packages": {p.xen: {"package": p.name, "tools": p.tools} for p in sorted(known, key=lambda p: p.key)},
+        "packages": {p.xen: {"package": p.name, "tools": p.tools} for p in offered},
+        # every package known by the as-of date, to say why one not offered is not
+        "package_versions": {p.name: p.xen for p in facts.packages if p.added.earliest <= as_of},
+        "departure": {"md": "**Note:** {label}: {value}, not the recommended {wanted}, because of your other "
+                            "choices: {because}",
+                      "html": "<p><strong>Note:</strong> {label}: {value}, not the recommended {wanted}, because "
+                              "of your other choices: {because}</p>"},
         "constraints": rules,
+        # values that follow from a dimension and data/ (guide.derived): {name: {from, table}}
+        "derived": derived_tables,
         "notes": notes,
         "slots": [n for n in dims if dims[n]["slot"]],
         "texts": texts.items,
@@ -352,9 +379,13 @@ def typed(mx: dict, dim: dict, raw) -> object:
         for version, p in mx["packages"].items():
             if value in (version, p["package"]):
                 return version
-        raise GivenError(f"{name}: {value!r} is not a Xen version known by {mx['as_of']}")
+        version = mx.get("package_versions", {}).get(value, value)
+        why = dim.get("unavailable", {}).get(version)
+        raise GivenError(f"{name}: {why or repr(value) + ' is not a Xen version in pkgsrc as of ' + mx['as_of']}")
     if name == "netbsd":
         value = value.removeprefix("netbsd-")
+        if value not in dim["choices"] and value in dim.get("unavailable", {}):
+            raise GivenError(f"{name}: {dim['unavailable'][value]}")
     if kind in mx["validate"]:
         rule = mx["validate"][kind]
         if not re.search(rule["pattern"], value):
@@ -382,6 +413,12 @@ def _applies_all(values: dict, c: dict) -> bool:
 
 def resolve_given(mx: dict, given: dict) -> dict:
     """The complete setup for given values, as setup.resolve does; GivenError."""
+    return resolve_with_notes(mx, given)[0]
+
+
+def resolve_with_notes(mx: dict, given: dict) -> tuple[dict, list[dict]]:
+    """The complete setup and the departures from the recommendation that the
+    reader's choices forced (each {dim, value, constraint}), as setup.resolve."""
     dims = {d["name"]: d for d in mx["dimensions"]}
     values: dict = {}
     for name, raw in given.items():
@@ -392,6 +429,7 @@ def resolve_given(mx: dict, given: dict) -> dict:
     for c in mx["constraints"]:
         if _applies_all(values, c) and _violated(values, c):
             raise GivenError(c["reason"])
+    departures = []
     for name, d in dims.items():
         if name in values:
             continue
@@ -402,7 +440,27 @@ def resolve_given(mx: dict, given: dict) -> dict:
                 break
         else:
             raise GivenError(f"no {d['label']} fits the other choices")
-    return {name: values[name] for name in dims}
+        wanted = d.get("recommended") or []
+        if wanted and values[name] not in wanted:
+            trial = dict(values, **{name: wanted[0]})
+            blocking = next((c for c in mx["constraints"]
+                             if name in _needs(c) and _applies_all(trial, c) and _violated(trial, c)), None)
+            if blocking is not None:
+                departures.append({"dim": name, "value": values[name], "constraint": blocking})
+    out = derived.add({name: values[name] for name in dims}, mx.get("derived", {}))
+    return out, departures
+
+
+def _needs(c: dict) -> set[str]:
+    return conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
+
+
+def departure_note(mx: dict, d: dict, form: str) -> str:
+    """A departure as the guide's note, in markdown (form md) or HTML."""
+    dim = next(x for x in mx["dimensions"] if x["name"] == d["dim"])
+    return mx["departure"][form].format(label=dim["label"], value=d["value"],
+                                        wanted=" or ".join(map(str, dim["recommended"])),
+                                        because=d["constraint"]["because_" + form])
 
 
 def forbidden(mx: dict, values: dict, name: str, value) -> dict | None:
@@ -421,7 +479,7 @@ def _snippet(mx: dict, piece: dict, values: dict) -> str:
     return f"*{label[:1].upper() + label[1:]}:*\n\n{block}"
 
 
-def compose_markdown(mx: dict, values: dict) -> str:
+def compose_markdown(mx: dict, values: dict, departures: list[dict] = ()) -> str:
     """The guide for a complete setup, from the data alone: the text of
     compose.to_markdown for the same setup and as-of date."""
     h = mx["header"]
@@ -438,6 +496,8 @@ def compose_markdown(mx: dict, values: dict) -> str:
         shown = (h["yes"] if v else h["no"]) if d["kind"] == "flag" else v
         out.append(h["line"].format(label=d["label"], value=shown))
     out.append("")
+    for d in departures:
+        out += [departure_note(mx, d, "md"), ""]
     for note in mx["notes"]:
         if applies(note["when"], values):
             out += [texts[note["md"]], ""]

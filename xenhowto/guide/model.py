@@ -41,6 +41,19 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A value that follows from a dimension and data/ (a branch's recorded
+    Xen feature): yes, no or unknown."""
+    name: str
+    label: str
+    source: str  # the dimension it follows (netbsd)
+    feature: str
+    phrases: dict
+
+    VALUES = ("yes", "no", "unknown")
+
+
+@dataclass(frozen=True)
 class Named:
     id: str
     title: str
@@ -55,6 +68,7 @@ class SetupModel:
     named: tuple[Named, ...] = field(default=())
     # (condition, note): choices whose instructions the HOWTO does not complete yet
     incomplete: tuple[tuple[list, str], ...] = field(default=())
+    derived: dict[str, Derived] = field(default_factory=dict)
 
     def incomplete_notes(self, values: dict) -> list[str]:
         return [note for cond, note in self.incomplete if conditions.evaluate(cond, values)]
@@ -90,4 +104,6 @@ def load(directory: str | None = None) -> SetupModel:
                         as_of=n.get("as_of"))
                   for n in raw.get("named", ()))
     incomplete = tuple((conditions.parse(i["when"]), i["note"]) for i in raw.get("incomplete", ()))
-    return SetupModel(dims, cons, named, incomplete)
+    derived = {name: Derived(name, d["label"], d["from"], d["feature"], {str(k): v for k, v in d["phrases"].items()})
+               for name, d in (raw.get("derived") or {}).items()}
+    return SetupModel(dims, cons, named, incomplete, derived)

@@ -3,10 +3,13 @@ and completed.
 
 - Values a reader types (domU name, MAC, sizes, PCI address) are validated
   here, before they can reach a shell snippet or a web page.
-- ``--xen`` takes a version (4.6) or a package (xenkernel46) known to pkgsrc by
-  the as-of date.
+- ``--xen`` takes a version (4.6) or a package (xenkernel46) in pkgsrc at the
+  as-of date, ``--netbsd`` a released, supported branch (``availability``); a
+  package or branch of another time is refused with what ended when and the
+  ``--as-of`` of the guide of that time.
 - Unset choices take the recommendation at the as-of date when it fits the
-  reader's own choices, else the first choice that does.
+  reader's own choices, else the first choice that does, and the guide says
+  so (a note naming the constraint and its fact): never a silent downgrade.
 - A setup that breaks a constraint is refused with the constraint's sentence
   and the fact it rests on.
 """
@@ -17,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from xenhowto.findings import HowtoError
-from xenhowto.guide import conditions, constraints, model
+from xenhowto.guide import availability, conditions, constraints, derived, model
 
 
 class SetupError(HowtoError):
@@ -83,23 +86,31 @@ def _typed(dim: model.Dimension, raw) -> object:
     return value
 
 
-def _xen(raw: str, view) -> tuple[str, object]:
-    """--xen 4.6 or --xen xenkernel46 -> (version, package) known by the as-of date."""
-    known = [p for p in view.facts.packages if p.added.earliest <= view.as_of]
+def _xen(raw, view) -> tuple[str, object]:
+    """--xen 4.6 or --xen xenkernel46 -> (version, package) in pkgsrc at the as-of date."""
     value = str(raw).strip()
-    for p in known:
+    offered = availability.packages(view)
+    listing = ", ".join(f"{p.xen} ({p.name})" for p in offered) or "none"
+    for p in view.facts.packages:
         if value in (p.name, p.xen):
+            problem = availability.package_problem(view, p)
+            if problem:
+                raise SetupError(f"--xen {value}: {problem}.  In pkgsrc as of {view.as_of}: {listing}")
             return p.xen, p
-    listing = ", ".join(f"{p.xen} ({p.name})" for p in sorted(known, key=lambda p: p.key))
-    raise SetupError(f"--xen {value!r} is not a Xen package pkgsrc had by {view.as_of}; known: {listing}")
+    raise SetupError(f"--xen {value!r} is not a Xen package of pkgsrc; in pkgsrc as of {view.as_of}: {listing}")
 
 
-def _netbsd(raw: str, view) -> str:
+def _netbsd(raw, view) -> str:
     value = str(raw).strip().removeprefix("netbsd-")
-    names = [b.name for b in view.branches()] + ["current"]
-    if value not in names:
-        raise SetupError(f"--netbsd {value!r} is not a NetBSD branch known by {view.as_of}; choose one of {', '.join(names)}")
-    return value
+    names = availability.branches(view)
+    if value in names:
+        return value
+    br = view.branch(value)
+    if br is not None:
+        problem = availability.branch_problem(view, br)
+        if problem:
+            raise SetupError(f"--netbsd {value}: {problem}.  Supported as of {view.as_of}: {', '.join(names)}")
+    raise SetupError(f"--netbsd {value!r} is not a NetBSD branch; supported as of {view.as_of}: {', '.join(names)}")
 
 
 def _violated(values: dict, cons: model.Constraint) -> bool:
@@ -121,24 +132,38 @@ def constraint_message(cons: model.Constraint) -> str:
     return f"{cons.reason} (constraint {cons.id}; it rests on: {cons.fact})"
 
 
+def recommended(name: str, rec) -> list:
+    """The values the recommendation at the as-of date names for a dimension
+    whose default is "recommended" (empty for the others)."""
+    if name == "xen":
+        return [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
+    if name == "netbsd":
+        return [rec.netbsd_branch] if rec.netbsd_branch else []
+    value = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch, "domu_type": rec.domu_type}.get(name)
+    return [value] if value else []
+
+
 def candidates(name: str, dim: model.Dimension, view, rec) -> list:
     """An unset dimension's values in the order resolve() tries them: the
     recommendation first, then the rest (the guide builder ships this order)."""
+    preferred = recommended(name, rec) if dim.default == "recommended" else []
     if name == "xen":
-        known = [p for p in view.facts.packages if p.added.earliest <= view.as_of]
-        preferred = [p.xen for p in sorted(rec.packages, key=lambda p: p.key, reverse=True)]
-        in_pkgsrc = [p.xen for p in sorted(view.packages(), key=lambda p: p.key, reverse=True)]
-        rest = [p.xen for p in sorted(known, key=lambda p: p.key, reverse=True)]
-        return list(dict.fromkeys(preferred + in_pkgsrc + rest))
+        in_pkgsrc = [p.xen for p in reversed(availability.packages(view))]
+        return list(dict.fromkeys(preferred + in_pkgsrc))
     if name == "netbsd":
-        newest = [rec.netbsd_branch] if rec.netbsd_branch else []
-        return list(dict.fromkeys(newest + [b.name for b in reversed(view.branches())] + ["current"]))
-    default = dim.default
-    if default == "recommended":
-        default = {"toolstack": rec.toolstack, "dom0_arch": rec.dom0_arch}.get(name)
+        return list(dict.fromkeys(preferred + list(reversed(availability.branches(view)[:-1])) + ["current"]))
     if dim.kind == "choice":
-        return list(dict.fromkeys(([default] if default else []) + list(dim.choices)))
+        default = [] if dim.default == "recommended" else [dim.default]
+        return list(dict.fromkeys(preferred + default + list(dim.choices)))
+    default = dim.default
     return [default if dim.kind != "flag" else bool(default)]
+
+
+def departure_note(dim: model.Dimension, value, wanted: list, blocking: model.Constraint) -> str:
+    """The guide's sentence when an unset dimension cannot take the recommended
+    value because of the reader's other choices."""
+    return (f"{dim.label}: {value}, not the recommended {' or '.join(map(str, wanted))}, because of your other "
+            f"choices: {blocking.reason} (constraint {blocking.id}; it rests on: {blocking.fact})")
 
 
 _PER_DATE: dict = {}
@@ -155,7 +180,7 @@ def _per_date(facts, as_of: dt.date, m: model.SetupModel):
         _PER_DATE.clear()  # one date at a time is what callers use; keep memory flat
         rules = [(c, conditions.names(c.require) | (conditions.names(c.when) if c.when else set()))
                  for c in constraints.all_constraints(m, view)]
-        _PER_DATE[key] = (view, recommend(view), rules)
+        _PER_DATE[key] = (view, recommend(view), rules, derived.tables(view, m))
     return _PER_DATE[key]
 
 
@@ -166,7 +191,7 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
     from xenhowto.facts.view import View
 
     m = setup_model or model.load()
-    view, rec, rules = _per_date(facts or load_facts(), as_of, m)
+    view, rec, rules, derived_tables = _per_date(facts or load_facts(), as_of, m)
     unknown = sorted(set(given) - set(m.dimensions))
     if unknown:
         raise SetupError(f"unknown setup option(s): {', '.join(unknown)}; known: {', '.join(sorted(m.dimensions))}")
@@ -189,24 +214,34 @@ def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupMod
     if cons is not None:
         raise SetupError(f"impossible setup: {constraint_message(cons)}")
 
+    notes = []
     for name, dim in m.dimensions.items():
         if name in values:
             continue
         options = candidates(name, dim, view, rec)
+        if not options:
+            raise SetupError(f"no {dim.label} is available as of {as_of}")
         for candidate in options:
             trial = dict(values, **{name: candidate})
             if _broken(trial, rules, only=name) is None:
                 values[name] = candidate
                 break
         else:
-            blocking = _broken(dict(values, **{name: options[0]}), rules, only=name)
-            reason = constraint_message(blocking) if blocking else "no choice fits"
-            raise SetupError(f"no {dim.label} fits the other choices: {reason}")
+            reasons = []
+            for candidate in options:
+                blocking = _broken(dict(values, **{name: candidate}), rules, only=name)
+                if blocking is not None and constraint_message(blocking) not in [r for _, r in reasons]:
+                    reasons.append((candidate, constraint_message(blocking)))
+            why = "; ".join(f"{c}: {r}" for c, r in reasons) or "no choice fits"
+            raise SetupError(f"no {dim.label} fits the other choices ({why})")
+        wanted = recommended(name, rec) if dim.default == "recommended" else []
+        if wanted and values[name] not in wanted:
+            blocking = _broken(dict(values, **{name: wanted[0]}), rules, only=name)
+            if blocking is not None:
+                notes.append(departure_note(dim, values[name], wanted, blocking))
 
     if package is None:
         package = next(p for p in view.facts.packages if p.xen == values["xen"])
-    notes = []
-    if not view.in_pkgsrc(package):
-        notes.append(f"{package.name} is not in pkgsrc as of {as_of}; you need an older pkgsrc branch that has it.")
+    values = derived.add(values, derived_tables)
     notes += m.incomplete_notes(values)
     return Setup(values=values, package=package.name, tools=package.tools, as_of=as_of, notes=notes)

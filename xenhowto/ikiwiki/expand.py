@@ -10,11 +10,15 @@ Problems go to ctx.findings with the source line; the text is still produced.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from xenhowto.ikiwiki import directives, wikilinks
+from xenhowto.ikiwiki import directives, regions, wikilinks
 from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
+
+
+_EXTRA_BLANKS = re.compile(r"\n{3,}(?=[^ \t\n])")
 
 
 def _directive(d: Directive, ctx: PageContext) -> str:
@@ -48,6 +52,23 @@ def _link(link: WikiLink, ctx: PageContext) -> str:
 
 
 def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
+    if ctx.target in (SITE, WIKI):
+        # the full page at its as-of date: regions no available setup meets go (ikiwiki.regions)
+        text, lines = regions.reduce(text, ctx)
+        first = len(ctx.findings)
+        out = _expand(text, ctx, nested)
+        if ctx.target == WIKI and not nested:
+            # runs of blank lines where regions and markers went: one is enough (not before
+            # an indented line, which may continue a code block)
+            out = _EXTRA_BLANKS.sub("\n\n", out)
+        if len(lines) < text.count("\n") + 1 or lines != list(range(1, len(lines) + 1)):
+            ctx.findings[first:] = [replace(f, line=lines[min(max(f.line, 1), len(lines)) - 1])
+                                    for f in ctx.findings[first:]]
+        return out
+    return _expand(text, ctx, nested)
+
+
+def _expand(text: str, ctx: PageContext, nested: bool) -> str:
     def one(token) -> str:
         if isinstance(token, Directive):
             out = _directive(token, ctx)
@@ -78,14 +99,29 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
 def _substitute_blocks(text: str, replace_token) -> str:
     """For the export: a project directive alone on its lines is replaced by
     its block without extra blank lines, and one that produces nothing takes
-    its line with it, so the wiki source reads as if written by hand."""
+    its line (and a blank line, when that would leave two) with it, so the
+    wiki source reads as if written by hand.  A directive that makes inline
+    text (its module says INLINE) stays in its paragraph."""
     out: list[str] = []
+    tail = ""  # the last characters written, to see a blank line before a cut
+
+    def write(piece: str) -> None:
+        nonlocal tail
+        if piece:
+            out.append(piece)
+            tail = (tail + piece)[-2:]
+
     pos = 0
     for token in scan(text):
         replacement = replace_token(token)
         start, end = token.start, token.end
+        changed = isinstance(token, Directive) and replacement != text[start:end]
+        module = directives.REGISTRY.get(token.name) if isinstance(token, Directive) else None
+        inline = bool(getattr(module, "INLINE", False))
         alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-        if alone and replacement != text[start:end] and isinstance(token, Directive):
+        if changed and (inline or not alone):
+            replacement = replacement.rstrip("\n")  # the source's own line break follows
+        if changed and alone and not inline:
             replacement = replacement.strip("\n")
             if not replacement:
                 end = min(end + 1, len(text))
@@ -94,10 +130,12 @@ def _substitute_blocks(text: str, replace_token) -> str:
                     replacement = "\n" + replacement
                 if end + 1 < len(text) and text[end + 1] != "\n":
                     replacement += "\n"
-        out.append(text[pos:start])
-        out.append(replacement)
+        write(text[pos:start])
+        write(replacement)
         pos = end
-    out.append(text[pos:])
+        if changed and not replacement and alone and (tail == "\n\n" or not out) and text.startswith("\n", pos):
+            pos += 1  # the line it leaves would make two blank lines
+    write(text[pos:])
     return "".join(out)
 
 

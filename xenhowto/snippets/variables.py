@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from xenhowto.guide.constraints import DOMU
 
+SLOT_OPEN = "\ue000"  # xenhowto.guide.matrix.marker: a builder slot
+
 # Values the reader types: substituted verbatim, never branched on, so the
 # browser can fill them into one pre-rendered text.
 SLOTS = ("name", "memory", "disk_size", "mac", "dom0_mem", "serial_speed", "pci")
@@ -17,8 +19,11 @@ DEPENDS = {
     "tools": ("xen",),
     "dom0_kernel": ("dom0_arch", "xen", "domu"),
     "dom0_kernel_path": ("dom0_arch", "xen", "domu"),
-    "domu_kernel": ("domu",),
-    "domu_kernel_path": ("domu",),
+    "domu_kernel": ("domu", "domu_type"),
+    "domu_kernel_path": ("domu", "domu_type"),
+    "type_key": ("xen",),
+    "disk_vdev": ("domu", "domu_type"),
+    "dom0_mem_mb": ("dom0_mem",),
     "netbsd_console": ("console", "serial_port"),
     "xen_console": ("console", "serial_port", "serial_speed"),
     "daemons": ("toolstack", "xen"),
@@ -26,11 +31,24 @@ DEPENDS = {
 }
 
 
-def _kernel(facts, role: str, arch: str):
+def _kernel(facts, role: str, arch: str, guest_type: str | None = None):
     for k in facts.kernels:
-        if k.role == role and k.arch == arch:
+        if k.role == role and k.arch == arch and not k.install and (guest_type is None or guest_type in k.guest_types):
             return k
-    raise LookupError(f"data/netbsd_kernels.yaml has no {role} kernel for {arch}")
+    what = f"{guest_type} " if guest_type else ""
+    raise LookupError(f"data/netbsd_kernels.yaml has no {what}{role} kernel for {arch}")
+
+
+def size_mb(value) -> str:
+    """A size a reader typed (512M, 2G) in megabytes, as xl list shows it; a
+    builder slot marker becomes the marker of the same slot in MB."""
+    text = str(value)
+    if text.startswith(SLOT_OPEN):
+        return text[:-1] + "|mb" + text[-1]
+    number, unit = text[:-1], text[-1:]
+    if not number.isdigit() or unit not in "MG":
+        return text
+    return str(int(number) * (1024 if unit == "G" else 1))
 
 
 def _dom0_arch_kind(values) -> str:
@@ -54,10 +72,25 @@ def derive(values: dict, facts, view=None) -> dict:
         out["dom0_kernel"] = f"netbsd-{k.name}.gz"
         out["dom0_kernel_path"] = "/usr/obj/" + k.path
     domu = values.get("domu")
-    if domu in DOMU:
-        k = _kernel(facts, "domU", DOMU[domu][0])
-        out["domu_kernel"] = f"netbsd-{k.name}.gz"
-        out["domu_kernel_path"] = "/usr/obj/" + k.path
+    guest_type = values.get("domu_type") or "pv"
+    if domu in DOMU and guest_type != "hvm":
+        try:
+            k = _kernel(facts, "domU", DOMU[domu][0], guest_type)
+        except LookupError:
+            k = None  # a setup the constraints refuse; the example is not rendered for it
+        if k is not None:
+            out["domu_kernel"] = f"netbsd-{k.name}.gz"
+            out["domu_kernel_path"] = "/usr/obj/" + k.path
+    if xen and facts.type_key is not None:
+        from xenhowto.facts.model import version_key
+
+        out["type_key"] = version_key(xen) >= version_key(facts.type_key.value)
+    if domu:
+        # xl-disk-configuration: HVM's emulated BIOS boots a disk named like hda; NetBSD PV/PVH
+        # domUs take 0x0 (xbd0); Linux wants its device number (0x300 = hda)
+        out["disk_vdev"] = "hda" if guest_type == "hvm" else "0x300" if domu == "linux" else "0x0"
+    if "dom0_mem" in values:
+        out["dom0_mem_mb"] = size_mb(values["dom0_mem"])
     if "console" in values:
         port = values.get("serial_port", "com0")
         out["xen_port"] = f"com{int(port[3:]) + 1}"  # Xen counts serial ports from 1, NetBSD from 0

@@ -15,9 +15,18 @@ from types import ModuleType
 
 from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
 
-from . import endstep, endwhen, file, meta, netbsd_xen_kernels, output, shell, step, table, template, toc, when
+from . import dated, endstep, endwhen, file, meta, netbsd_xen_kernels, output, shell, step, table, template, toc, when
 from . import (  # dated facts (xenhowto.facts)
     netbsd_branches,
+    netbsd_multiprocessor,
+    xen_boot_options,
+    xen_builds,
+    xen_guest_styles,
+    xen_guest_types,
+    xen_kernfs,
+    xen_pci_passthrough,
+    xen_uefi,
+    xen_upgrade_example,
     xen_daemons,
     xen_not_in_pkgsrc,
     xen_packages,
@@ -37,6 +46,8 @@ REGISTRY: dict[str, ModuleType] = {
     "output": output,
     "shell": shell,
     "netbsd_xen_kernels": netbsd_xen_kernels,
+    # a hand-written claim with its date
+    "dated": dated,
     # guide structure (xenhowto.guide)
     "step": step,
     "endstep": endstep,
@@ -44,6 +55,15 @@ REGISTRY: dict[str, ModuleType] = {
     "endwhen": endwhen,
     # dated facts (xenhowto.facts, data/*.yaml)
     "netbsd_branches": netbsd_branches,
+    "netbsd_multiprocessor": netbsd_multiprocessor,
+    "xen_boot_options": xen_boot_options,
+    "xen_builds": xen_builds,
+    "xen_guest_styles": xen_guest_styles,
+    "xen_guest_types": xen_guest_types,
+    "xen_kernfs": xen_kernfs,
+    "xen_pci_passthrough": xen_pci_passthrough,
+    "xen_uefi": xen_uefi,
+    "xen_upgrade_example": xen_upgrade_example,
     "xen_daemons": xen_daemons,
     "xen_not_in_pkgsrc": xen_not_in_pkgsrc,
     "xen_packages": xen_packages,

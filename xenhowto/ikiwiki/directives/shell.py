@@ -10,5 +10,5 @@ WIKI_NATIVE = False
 
 
 def render(d: Directive, ctx: PageContext) -> str:
-    ex = examples.from_directive("shell", d)
+    ex = examples.from_directive("shell", d, defaults=examples.page_defaults(ctx.as_of))
     return examples.render_markdown(ex, for_site=ctx.target == SITE)

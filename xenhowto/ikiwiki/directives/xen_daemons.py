@@ -8,7 +8,7 @@ the opening paragraph, ``part=advice`` only the per-toolstack advice;
 from __future__ import annotations
 
 from xenhowto.facts import prose
-from xenhowto.ikiwiki.context import DirectiveError, PageContext
+from xenhowto.ikiwiki.context import GUIDE, DirectiveError, PageContext
 from xenhowto.ikiwiki.directives import _facts
 from xenhowto.ikiwiki.syntax import Directive
 
@@ -25,4 +25,4 @@ def render(d: Directive, ctx: PageContext) -> str:
     toolstack = d.get("toolstack")
     if toolstack not in (None, "xm", "xl"):
         raise DirectiveError(f"xen_daemons toolstack={toolstack!r} must be xm or xl")
-    return prose.daemons(_facts.view(ctx), toolstack=toolstack, part=part)
+    return prose.daemons(_facts.view(ctx), toolstack=toolstack, part=part, per_setup=ctx.target == GUIDE)

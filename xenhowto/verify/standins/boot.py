@@ -106,11 +106,15 @@ def dom0_compatible(xen: dict, dom0: dict) -> str | None:
     return None
 
 
-def domu_compatible(xen_version: str | None, xen_arch: str, kernel: dict) -> str | None:
-    """Why this kernel cannot run as a PV domU on this Xen, or None."""
+def domu_compatible(xen_version: str | None, xen_arch: str, kernel: dict, guest_type: str = "pv") -> str | None:
+    """Why this kernel cannot run as a domU of this type (pv or pvh) on this Xen, or None."""
     if kernel.get("kind") == "xen":
         return "it is a Xen hypervisor, not a domU kernel"
     if kernel.get("kind") != "netbsd-kernel":
+        return None
+    if guest_type == "pvh":
+        if kernel.get("role") != "generic":
+            return f"it is a {kernel.get('config')} kernel; a PVH domU boots GENERIC"
         return None
     if kernel.get("role") not in ("domU", "domU-install"):
         return (f"it is a {kernel.get('config')} kernel, not a domU kernel "

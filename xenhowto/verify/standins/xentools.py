@@ -90,7 +90,7 @@ def create(ctx, program: str, path: str, console: bool = False, overrides: dict 
                 fields = world.read_marker(khost)
                 why = boot.domu_compatible(booted.get("xen_version"),
                                            booted.get("xen_arch") or ctx.state["machine"]["arch"],
-                                           fields or {})
+                                           fields or {}, str(values.get("type") or "pv"))
                 if why:
                     raise StandinError(f"{path}: kernel {kpath}: {why}")
     try:

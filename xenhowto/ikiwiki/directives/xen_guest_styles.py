@@ -1,0 +1,15 @@
+"""[[!xen_guest_styles]]: the Introduction's paragraphs on the styles of guest (PV, HVM, and PVH once Xen has it).
+Computed from data/ as of the build's as-of date (xenhowto.facts.prose_guests)."""
+from __future__ import annotations
+
+from xenhowto.facts import prose_guests
+from xenhowto.ikiwiki.context import PageContext
+from xenhowto.ikiwiki.directives import _facts
+from xenhowto.ikiwiki.syntax import Directive
+
+WIKI_NATIVE = False
+
+
+def render(d: Directive, ctx: PageContext) -> str:
+    _facts.no_arguments(d)
+    return prose_guests.styles(_facts.view(ctx))
