@@ -2,7 +2,8 @@
 (the HOWTO) gets its history next to it (history.json), a form under its
 title to read it as of one of its days, and the site a history page listing
 the days.  The pages are complete by on_env, so the history is made there
-with MkDocs' own rendering of the page.  No logic here."""
+with MkDocs' own rendering of the page.  `mkdocs serve` skips it: a preview
+after each edit must not wait for every day's page.  No logic here."""
 from __future__ import annotations
 
 import copy
@@ -27,6 +28,16 @@ PAGE = "history.md"  # the site's history page (of the HOWTO)
 DATA = "history.json"  # beside each page that has a history
 
 
+_log = logging.getLogger("mkdocs.hooks.howto_history")
+PREVIEW = "# History of the HOWTO\n\nThe history is made by `howto build` and `mkdocs build`, not while previewing.\n"
+_serving = False
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
 def on_config(config):
     if os.path.exists(os.path.join(config.docs_dir, HOWTO)) and config.nav is not None:
         if not any(isinstance(e, dict) and PAGE in e.values() for e in config.nav):
@@ -37,7 +48,7 @@ def on_config(config):
 def on_files(files: Files, config) -> Files:
     if files.get_file_from_path(HOWTO) is not None:
         # filled in on_env, when the HOWTO has been rendered
-        files.append(File.generated(config, PAGE, content="# History of the HOWTO\n"))
+        files.append(File.generated(config, PAGE, content=PREVIEW))
     return files
 
 
@@ -64,10 +75,12 @@ def _renderer(page, config, files):
 
 
 def on_env(env, config, files: Files):
+    if _serving:
+        return env
     history_file = files.get_file_from_path(PAGE)
     for f in files.documentation_pages():
         page = f.page
-        if not is_wiki_page(f.src_uri) or page is None or not candidates.fact_directives(page.markdown):
+        if not is_wiki_page(f.src_uri) or page is None or not candidates.may_change(page.markdown):
             continue
         ext = config.mdx_configs[EXT]
         data_dir = os.path.join(os.path.dirname(os.path.abspath(config.config_file_path)), "data")
@@ -83,6 +96,8 @@ def on_env(env, config, files: Files):
         settings = json.dumps(config.mdx_configs, sort_keys=True, default=str) + repr(config.markdown_extensions)
         key = cache_key(page.markdown, settings, data_dir, ext.get("templates_dir") or "")
         hist = page_history(page.markdown, ctx, facts, asof.resolve(), _renderer(page, config, files), key)
+        for note in hist.left_out:
+            _log.info(f"{path}: {note}")
         if not hist.days:
             continue
         here = posixpath.dirname(f.url.rstrip("/") + "/x")

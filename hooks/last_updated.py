@@ -11,7 +11,7 @@ import os
 from mkdocs.structure.files import Files
 
 from xenhowto import asof
-from xenhowto.history.candidates import fact_directives
+from xenhowto.history.candidates import may_change
 from xenhowto.last_updated import git_dates, last_updated
 
 FACTS_CHANGED = "facts_changed"
@@ -29,7 +29,7 @@ def on_env(env, config, files: Files):
             continue
         if f.abs_src_path:
             sources = [os.path.relpath(f.abs_src_path, root).replace(os.sep, "/")]
-            if page.markdown and fact_directives(page.markdown):
+            if page.markdown and may_change(page.markdown):
                 sources += data
         else:  # generated from the HOWTO and the facts (guides, history, api)
             sources = [HOWTO] + data

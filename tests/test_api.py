@@ -149,8 +149,9 @@ def test_the_files_carry_the_dates_of_data_as_written(api):
         if removed is None:
             assert pkg["removed"] is None
         else:
-            by = removed["by"] if isinstance(removed, dict) else removed
-            assert pkg["removed"]["by"]["text"] == by
+            raw_event = removed if isinstance(removed, dict) else {"by": removed}
+            for part in ("after", "by"):
+                assert (pkg["removed"][part] or {}).get("text") == raw_event.get(part), (raw["name"], part)
     branches = {b["name"]: b for b in _json(files, "api/netbsd-branches.json")["branches"]}
     for raw in _yaml("netbsd_branches.yaml")["branches"]:
         assert (branches[raw["name"]]["end_of_life"] or {}).get("text") == raw.get("end_of_life")

@@ -12,6 +12,11 @@ from xenhowto.api.fields import describe
 from xenhowto.facts.dates import Event, FuzzyDate, _RangeOnly
 
 SKIPPED = frozenset({"where", "xen_where", "files"})
+# Where a value's type is wider than the model's annotation says.
+WIDER: dict[tuple[str, str], dict] = {
+    # binary_packages observations hold a list of branch names
+    ("Observation", "value"): {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+}
 
 
 def date(d: FuzzyDate | None) -> dict | None:
@@ -64,7 +69,7 @@ DEFS = {
         "properties": {
             "text": {"type": "string", "description": describe("event", "text")},
             "after": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}], "description": describe("event", "after")},
-            "by": {"$ref": "#/$defs/date", "description": describe("event", "by")},
+            "by": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}], "description": describe("event", "by")},
             "range": {"type": "boolean", "description": describe("event", "range")},
         },
     },
@@ -105,7 +110,8 @@ def add_definition(cls, defs: dict) -> None:
     for f in dataclasses.fields(cls):
         if f.name in SKIPPED:
             continue
-        props[f.name] = {**_type_schema(hints[f.name], defs), "description": describe(cls.__name__, f.name)}
+        schema = WIDER.get((cls.__name__, f.name)) or _type_schema(hints[f.name], defs)
+        props[f.name] = {**schema, "description": describe(cls.__name__, f.name)}
     defs[cls.__name__] = {"type": "object", "description": describe(cls.__name__, ""),
                           "additionalProperties": False, "required": list(props), "properties": props}
 

@@ -4,12 +4,11 @@ facts, the facts that changed on each, and its HTML on each.
     history = page_history(markdown, ctx, facts, as_of, render, key)
 
 ``render(markdown, day)`` renders markdown in the page's context as of a day
-(the MkDocs hook renders it as MkDocs renders the page).  The page of every
-day is assembled from one rendering of the page and one of the texts its
-fact directives write (``assemble``); the assembly of the as-of day is
-compared with a real rendering first, and where they differ every day is
-rendered whole instead.  Results are cached on disk under a digest of
-everything they depend on (``key``, the day)."""
+(the MkDocs hook renders it as MkDocs renders the page).  Each candidate day's
+expansion is compared with the previous day's; the page is rendered whole on
+the days it differs.  Both are cached on disk per day under a digest of
+everything they depend on (``key``), so builds as of other dates, and builds
+after an unrelated change, reuse them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +21,7 @@ from typing import Callable
 from xenhowto import diskcache
 from xenhowto.facts.model import Facts
 from xenhowto.facts.timeline import DatedFact, dated_facts
-from xenhowto.history import assemble, candidates, fragments
+from xenhowto.history import candidates, fragments
 from xenhowto.ikiwiki.context import PageContext
 
 log = logging.getLogger("xenhowto.history")
@@ -43,7 +42,7 @@ class History:
     as_of: dt.date
     table: fragments.Table
     days: list[Day]
-    assembled: bool  # True: from one rendering (fast path); False: every day rendered whole
+    left_out: list[str] = field(default_factory=list)  # the days the page cannot be built as of, and why
 
     def html(self, day: Day) -> str:
         return self.table.page(day.fragments)
@@ -57,43 +56,35 @@ def _digest(*parts: str) -> str:
 
 
 def _compute(markdown: str, ctx: PageContext, facts: Facts, as_of: dt.date, render: DayRender,
-             key: str) -> tuple[list[tuple[dt.date, list[str]]], bool]:
-    """(day, the page's HTML in consecutive parts) for each day on which the
-    fact directives' text changes, and whether the fast path was taken."""
-    found = candidates.fact_directives(markdown)
-    changing = candidates.changing_days(found, ctx, candidates.days(facts, as_of))
-    if not changing:
-        return [], True
-    parts = assemble.blocks(markdown, found)
-    slots = assemble.Slots.of(render(assemble.template_markdown(markdown, parts), as_of), len(parts))
-    if slots is not None:
-        def texts(outputs: tuple[str, ...]) -> list[str]:
-            return [b.text(markdown, found, outputs) for b in parts]
-
-        today = texts(candidates.outputs(found, ctx, as_of))
-        per_day = [(day, texts(outputs)) for day, outputs in changing]
-        pieces = assemble.render_pieces([t for _, ts in per_day for t in ts] + today,
-                                        lambda doc: render(doc, as_of))
-        assembled, whole = slots.fill([pieces[t] for t in today]), render(markdown, as_of)
-        if assembled == whole:
-            return [(day, slots.parts([pieces[t] for t in ts])) for day, ts in per_day], True
-        at = next((i for i, (a, b) in enumerate(zip(assembled, whole)) if a != b), min(len(assembled), len(whole)))
-        log.info(f"{ctx.path}: the page's history is rendered day by day: its fact directives do not "
-                 f"render alone as in the page (from {whole[max(0, at - 60):at + 60]!r})")
-    # every day whole, each cached on its own (builds as of other days share them)
-    return [(day, [diskcache.cached("history-day", _digest(key, day.isoformat()),
-                                    lambda day=day: render(markdown, day))])
-            for day, _ in changing], False
+             key: str) -> tuple[list[tuple[dt.date, str]], list[str]]:
+    """(day, the page's HTML) for each candidate day whose expansion differs
+    from the day before's; a day on which the page does not expand without
+    an error is left out, with a sentence saying so."""
+    changing, errors, last = [], [], None
+    for day in candidates.days(facts, as_of):
+        digest, day_errors = diskcache.cached("history-expansion", _digest(key, day.isoformat()),
+                                              lambda day=day: candidates.signature(markdown, ctx, day))
+        if day_errors:  # the page cannot be built as of that day: no day of its history
+            errors.append(f"the page cannot be built as of {day.isoformat()} ({len(day_errors)} error(s), "
+                          f"first: {day_errors[0]}); that day is left out of its history")
+            continue
+        if digest != last:
+            changing.append(day)
+            last = digest
+    rendered = [(day, diskcache.cached("history-day", _digest(key, day.isoformat()),
+                                       lambda day=day: render(markdown, day)))
+                for day in changing]
+    return rendered, errors
 
 
-def _kept(rendered: list[tuple[dt.date, list[str]]]) -> tuple[fragments.Table, list[tuple[dt.date, list[int]]]]:
+def _kept(rendered: list[tuple[dt.date, str]]) -> tuple[fragments.Table, list[tuple[dt.date, list[int]]]]:
     """The days whose HTML differs from the previous kept day's (the day's
     own date masked), each as fragment indexes into one shared table."""
     table, kept, last = fragments.Table(), [], None
-    for day, parts in rendered:
-        masked = "".join(parts).replace(day.isoformat(), "\0day\0")
+    for day, html in rendered:
+        masked = html.replace(day.isoformat(), candidates.MASK)
         if masked != last:
-            kept.append((day, table.add_parts(parts)))
+            kept.append((day, table.add(html)))
             last = masked
     return table, kept
 
@@ -102,14 +93,14 @@ def page_history(markdown: str, ctx: PageContext, facts: Facts, as_of: dt.date, 
                  key: str) -> History:
     """The page's days (oldest first) up to the as-of date."""
     def compute():
-        rendered, assembled = _compute(markdown, ctx, facts, as_of, render, key)
-        return _kept(rendered), assembled
+        rendered, errors = _compute(markdown, ctx, facts, as_of, render, key)
+        return _kept(rendered), list(dict.fromkeys(errors))
 
-    (table, kept), assembled = diskcache.cached("history", _digest(key, as_of.isoformat()), compute)
+    (table, kept), errors = diskcache.cached("history", _digest(key, as_of.isoformat()), compute)
     events: dict[dt.date, list[DatedFact]] = {}
     for fact in dated_facts(facts):
         events.setdefault(fact.changes_on, []).append(fact)
-    return History(ctx.page, as_of, table, [Day(day, ids, events.get(day, [])) for day, ids in kept], assembled)
+    return History(ctx.page, as_of, table, [Day(day, ids, events.get(day, [])) for day, ids in kept], errors)
 
 
 def cache_key(markdown: str, settings: str, *dirs: str) -> str:

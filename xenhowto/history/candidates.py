@@ -1,64 +1,62 @@
-"""The days on which a page may change with the facts, and the text by which
-two days are told apart cheaply.
+"""The days on which a page may read differently, and the text by which two
+days are told apart.
 
-A day is a candidate when some dated fact changes on it (every date of the
-facts model, found by ``xenhowto.facts.timeline``).  Only the directives
-that read the facts (through ``directives._facts``) depend on the day, so
-two days whose fact directives write the same text give the same page; the
-day itself, which some sentences name ("as known on 2016-12-20"), does not
-count as a difference."""
+A day is a candidate when some fact changes what the facts say on it: every
+date of the facts model by ``xenhowto.facts.timeline`` (so new fact kinds
+count without code here), and the days ``xenhowto.facts.history`` knows the
+generated text to change on (such as the day a package stops being "new to
+pkgsrc", or a dated claim gets old).  Two candidate days are told apart by the
+page's whole expansion (every directive, [[!when]] region and example as of
+the day): the day itself, which some sentences name ("as known on
+2016-12-20"), does not count as a difference."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+
+from xenhowto.facts import history as facts_history
 from xenhowto.facts.model import Facts
-from xenhowto.facts.timeline import change_days
+from xenhowto.facts.timeline import change_days, dated_facts
 from xenhowto.ikiwiki import directives
-from xenhowto.ikiwiki.context import DirectiveError, PageContext
-from xenhowto.ikiwiki.directives import _facts
+from xenhowto.ikiwiki.context import PageContext
+from xenhowto.ikiwiki.expand import expand
 from xenhowto.ikiwiki.syntax import Directive, scan
+
+MASK = "\0day\0"
+ONE_DAY = dt.timedelta(days=1)
+
+
+def may_change(markdown: str) -> bool:
+    """Whether the page has any of the project's own directives (those the
+    export expands: facts, examples, regions, dated claims); a page of the
+    wiki's directives only reads the same on every day."""
+    return any(isinstance(t, Directive) and t.name in directives.REGISTRY
+               and not directives.REGISTRY[t.name].WIKI_NATIVE for t in scan(markdown))
 
 
 def days(facts: Facts, as_of: dt.date) -> list[dt.date]:
-    """Candidate days up to the as-of date (the page of a later day is not known yet)."""
-    return [d for d in change_days(facts) if d <= as_of]
+    """Candidate days up to the as-of date (the page of a later day is not
+    known yet).  Of the days facts.history lists, those that are only a
+    fact's own day or the day after it are left to the timeline, which knows
+    which of the two a fact changes things on (a start on its day, an end the
+    day after): the page reads the same on the other."""
+    timeline = set(change_days(facts))
+    either = {d for f in dated_facts(facts) if f.date < dt.date.max for d in (f.date, f.date + ONE_DAY)}
+    derived = {d for d in facts_history.event_dates(facts) if d not in either}
+    return sorted(d for d in timeline | derived if d <= as_of)
 
 
-def reads_facts(name: str) -> bool:
-    module = directives.REGISTRY.get(name)
-    return module is not None and getattr(module, "_facts", None) is _facts
-
-
-def fact_directives(text: str) -> list[Directive]:
-    return [t for t in scan(text) if isinstance(t, Directive) and reads_facts(t.name)]
-
-
-def outputs(found: list[Directive], ctx: PageContext, day: dt.date) -> tuple[str, ...]:
-    """What the page's fact directives write on ``day`` (markdown)."""
+def expansion(markdown: str, ctx: PageContext, day: dt.date) -> tuple[str, list]:
+    """The page's text as its markdown renderer gets it on ``day`` (every
+    directive and region expanded), and the findings of that expansion."""
     at = dataclasses.replace(ctx, as_of=day, findings=[], meta={}, state={})
-    out = []
-    for d in found:
-        try:
-            out.append(directives.REGISTRY[d.name].render(d, at))
-        except DirectiveError as e:
-            out.append(f"error: {e}")
-    return tuple(out)
+    return expand(markdown, at), at.findings
 
 
-def masked(texts: tuple[str, ...], day: dt.date) -> tuple[str, ...]:
-    """The texts with the day itself masked: naming the day is no change."""
-    return tuple(t.replace(day.isoformat(), "\0day\0") for t in texts)
-
-
-def changing_days(found: list[Directive], ctx: PageContext,
-                  candidates: list[dt.date]) -> list[tuple[dt.date, tuple[str, ...]]]:
-    """(day, the fact directives' texts) for each candidate on which those
-    texts differ from the day before's."""
-    out, last = [], None
-    for day in candidates:
-        texts = outputs(found, ctx, day)
-        sig = masked(texts, day)
-        if sig != last:
-            out.append((day, texts))
-            last = sig
-    return out
+def signature(markdown: str, ctx: PageContext, day: dt.date) -> tuple[str, list]:
+    """(A digest of the page's expansion on ``day`` with the day masked, the
+    error findings of that expansion as text)."""
+    text, findings = expansion(markdown, ctx, day)
+    digest = hashlib.sha256(text.replace(day.isoformat(), MASK).encode("utf-8")).hexdigest()
+    return digest, [str(f) for f in findings if f.severity == "error"]

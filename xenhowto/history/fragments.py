@@ -51,37 +51,65 @@ def split(html: str) -> list[str]:
     return [html[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    lo, hi = 0, n  # the longest equal prefix, by halving (C-speed comparisons)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 class Table:
     """Fragments shared by several pages: each distinct fragment once, in the
-    order first seen; a page is a list of indexes."""
+    order first seen; a page is a list of indexes.
+
+    Pages added one after another mostly share their beginning and end with
+    the page before: only what lies between the first and the last block
+    that differ is split anew (a cut between two top-level elements is where
+    splitting the whole page would cut too)."""
 
     def __init__(self):
         self.fragments: list[str] = []
         self._index: dict[str, int] = {}
-        self._split: dict[str, list[str]] = {}  # part -> its fragments
+        self._last: tuple[str, list[str]] = ("", [])
+
+    def _split(self, html: str) -> list[str]:
+        prev, frags = self._last
+        if not frags:
+            return split(html)
+        starts = [0]
+        for f in frags:
+            starts.append(starts[-1] + len(f))  # starts[i]: where fragment i begins; starts[-1] == len(prev)
+        head = _common_prefix(prev, html)
+        tail = _common_prefix(prev[::-1], html[::-1])
+        tail = min(tail, len(prev) - head, len(html) - head)
+        # fragments kept from the start: up to an element that begins inside the shared prefix
+        i = max(k for k in range(len(frags) + 1) if k == 0 or starts[k] < head)
+        # ... and from the end: from an element (the first fragment may begin with text)
+        j = min(k for k in range(max(i, 1), len(frags) + 1) if len(prev) - starts[k] <= tail)
+        middle = html[starts[i]:len(html) - (len(prev) - starts[j])]
+        return frags[:i] + (split(middle) if middle else []) + frags[j:]
 
     def add(self, html: str) -> list[int]:
-        return self.add_parts([html])
-
-    def add_parts(self, parts: list[str]) -> list[int]:
-        """A page given as consecutive parts that each begin at a top-level
-        element (or are empty): each part is split on its own, once."""
+        parts = self._split(html)
+        self._last = (html, parts)
         out = []
-        for part in parts:
-            if part not in self._split:
-                self._split[part] = split(part)
-            for frag in self._split[part]:
-                if frag not in self._index:
-                    self._index[frag] = len(self.fragments)
-                    self.fragments.append(frag)
-                out.append(self._index[frag])
+        for frag in parts:
+            if frag not in self._index:
+                self._index[frag] = len(self.fragments)
+                self.fragments.append(frag)
+            out.append(self._index[frag])
         return out
-
-    def __getstate__(self):  # the split memo is not worth keeping
-        return {"fragments": self.fragments, "_index": self._index, "_split": {}}
 
     def page(self, ids: list[int]) -> str:
         return "".join(self.fragments[i] for i in ids)
+
+    def __getstate__(self):  # the last page is only a speed-up while adding
+        return {"fragments": self.fragments, "_index": self._index, "_last": ("", [])}
 
 
 def runs(ids: list[int]) -> list[list[int]]:

@@ -19,6 +19,8 @@ from xenhowto.history.build import History
 from xenhowto.history.fragments import runs
 
 FORMAT = 1  # bumped when the JSON's shape changes
+NO_FACT = ("No fact changed on this day: the text changed with time (a package is no longer new to pkgsrc, "
+           "a dated remark is now old)")
 
 
 def _changes(facts: Facts, hist: History) -> list[list[dict]]:
@@ -95,8 +97,9 @@ def page_markdown(hist: History, facts: Facts, title: str, page_url: str) -> str
         lines += [f"## {day}", ""]
         for e in d.events:
             lines.append(f"- {_md(e.text)} ({_md(e.shown)})")
-        if d.events:
-            lines.append("")
+        if not d.events:
+            lines.append(f"- {NO_FACT}")
+        lines.append("")
         if changes[i]:
             lines += ["In the version table and the recommendation:", ""]
             lines += [f"- `{c['key']}`: {_md(report._shown(c['from']))} → {_md(report._shown(c['to']))}"
