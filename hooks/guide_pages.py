@@ -34,7 +34,8 @@ def on_files(files: Files, config) -> Files:
     try:
         when = asof.resolve()
         index = pages.index_markdown(has_howto=files.get_file_from_path(HOWTO) is not None,
-                                     has_builder=files.get_file_from_path(BUILDER) is not None)
+                                     has_builder=files.get_file_from_path(BUILDER) is not None,
+                                     project=project, as_of=when)
         files.append(File.generated(config, pages.INDEX, content=index))
         for named in pages.named_guides():
             files.append(File.generated(config, pages.src_uri(named),

@@ -112,8 +112,9 @@ def guest_types(view) -> list[model.Constraint]:
                 reason=f"{gt.label} domUs need Xen {gt.xen_from} or later.",
                 fact=f"{_where(gt)} ({gt.source})"))
         runs = [b.name for b in branches if gt.name in (view.domu_types(b) or ())]
-        # -current runs what the newest branch runs (as far as the facts go)
-        if newest is not None and gt.name in (view.domu_types(newest) or ()):
+        # -current runs what the newest branch runs, as far as the facts go (before the
+        # first branch the data has, nothing is recorded against it)
+        if newest is None or gt.name in (view.domu_types(newest) or ()):
             runs.append("current")
         if len(runs) < len(branches) + 1:
             why = next((b.xen["domu_types"] for b in reversed(branches) if "domu_types" in b.xen), None)

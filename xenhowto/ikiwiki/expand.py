@@ -10,15 +10,11 @@ Problems go to ctx.findings with the source line; the text is still produced.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from xenhowto.ikiwiki import directives, regions, wikilinks
 from xenhowto.ikiwiki.context import SITE, WIKI, DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
-
-
-_EXTRA_BLANKS = re.compile(r"\n{3,}(?=[^ \t\n])")
 
 
 def _directive(d: Directive, ctx: PageContext) -> str:
@@ -57,10 +53,6 @@ def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
         text, lines = regions.reduce(text, ctx)
         first = len(ctx.findings)
         out = _expand(text, ctx, nested)
-        if ctx.target == WIKI and not nested:
-            # runs of blank lines where regions and markers went: one is enough (not before
-            # an indented line, which may continue a code block)
-            out = _EXTRA_BLANKS.sub("\n\n", out)
         if len(lines) < text.count("\n") + 1 or lines != list(range(1, len(lines) + 1)):
             ctx.findings[first:] = [replace(f, line=lines[min(max(f.line, 1), len(lines)) - 1])
                                     for f in ctx.findings[first:]]
@@ -126,7 +118,8 @@ def _substitute_blocks(text: str, replace_token) -> str:
             if not replacement:
                 end = min(end + 1, len(text))
             else:  # a block needs a blank line on each side to stay a block
-                if start >= 2 and text[start - 2] != "\n":
+                before = tail + text[pos:start]  # what the output will end with
+                if start >= 2 and not before.endswith("\n\n"):
                     replacement = "\n" + replacement
                 if end + 1 < len(text) and text[end + 1] != "\n":
                     replacement += "\n"

@@ -36,8 +36,10 @@ def render(d: Directive, ctx: PageContext) -> str:
                        f"{k.path}.\n[[!endwhen]]")
         return "\n\n".join(out)
     table = ["Architecture|Kernel|For|File in a NetBSD release"]
-    for k, _ in rows:
+    for k, cond in rows:
         limit = f" (Xen {k.xen_to} only)" if k.xen_to else ""
-        use = "installing" if k.install else ", ".join(_TYPES[t] for t in k.guest_types) if role == "domU" else "dom0"
+        # the guest types some setup of the date boots this kernel as
+        kinds = [t for t in k.guest_types if possible(parse(f"{cond} and domu_type == {t}"), view)]
+        use = "installing" if k.install else ", ".join(_TYPES[t] for t in kinds) if role == "domU" else "dom0"
         table.append(f"{_ARCH.get(k.arch, k.arch)}|{k.name}{limit}|{use}|{k.path}")
     return '[[!table data="""\n' + "\n".join(table) + '\n"""]]'

@@ -39,7 +39,7 @@ def _rows(d: Directive) -> list[list[str]]:
 
 # A cell of plain words, dates and versions renders as itself (escaped): no
 # need to run markdown over it.  Anything that could be syntax goes to markdown.
-_PLAIN = re.compile(r"^(?![-+*]\s|\d+[.)]\s|#)[A-Za-z0-9 ,.()/:+'-]*$")
+_PLAIN = re.compile(r"^(?!\s*(?:[-+*](?:\s|$)|\d+[.)](?:\s|$)|#))[A-Za-z0-9 ,.()/:+'-]*$")
 
 
 def _cell(md, text: str) -> str:
