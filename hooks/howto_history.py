@@ -2,8 +2,9 @@
 (the HOWTO) gets its history next to it (history.json), a form under its
 title to read it as of one of its days, and the site a history page listing
 the days.  The pages are complete by on_env, so the history is made there
-with MkDocs' own rendering of the page.  `mkdocs serve` skips it: a preview
-after each edit must not wait for every day's page.  No logic here."""
+with MkDocs' own rendering of the page.  `mkdocs serve` skips it (a preview
+after each edit must not wait for every day's page), and so does a strict
+build that has already failed.  No logic here."""
 from __future__ import annotations
 
 import copy
@@ -57,9 +58,9 @@ def _renderer(page, config, files):
     ext = config.mdx_configs[EXT]
     quiet = logging.getLogger("xenhowto.ikiwiki")  # the page's own findings were reported by its build
 
-    def render(markdown: str, day) -> str:
-        saved = {k: ext.get(k) for k in ("as_of", "page", "path")}
-        ext.update(as_of=day.isoformat(), page=page_name(page.file.src_uri),
+    def render(markdown: str, day, expanded: str) -> str:
+        saved = {k: ext.get(k) for k in ("as_of", "page", "path", "expanded")}
+        ext.update(as_of=day.isoformat(), expanded=expanded, page=page_name(page.file.src_uri),
                    path=os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri)
         other = copy.copy(page)
         other.markdown = markdown
@@ -74,8 +75,16 @@ def _renderer(page, config, files):
     return render
 
 
+def _already_failed(config) -> bool:
+    """A strict build that has logged a warning fails anyway: no history for it."""
+    from mkdocs.utils import CountHandler
+
+    return bool(config.strict) and any(isinstance(h, CountHandler) and h.get_counts()
+                                       for h in logging.getLogger("mkdocs").handlers)
+
+
 def on_env(env, config, files: Files):
-    if _serving:
+    if _serving or _already_failed(config):
         return env
     history_file = files.get_file_from_path(PAGE)
     for f in files.documentation_pages():

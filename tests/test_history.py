@@ -37,12 +37,13 @@ def facts():
 
 
 def _renderer(page: str):
-    """The page rendered whole by Python-Markdown with the project's extension."""
+    """The page rendered by Python-Markdown with the project's extension
+    (expanding it itself unless given the expansion)."""
     project = load(str(ROOT / "mkdocs.yml"))
 
-    def render(text: str, day: dt.date) -> str:
+    def render(text: str, day: dt.date, expanded: str = "") -> str:
         ext = IkiwikiExtension(page=page, templates_dir=project.templates_dir, as_of=day.isoformat(),
-                               known_wiki_pages=sorted(project.known_wiki_pages))
+                               known_wiki_pages=sorted(project.known_wiki_pages), expanded=expanded)
         return markdown.Markdown(extensions=["toc", ext]).convert(text)
 
     return render

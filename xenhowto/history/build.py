@@ -3,10 +3,11 @@ facts, the facts that changed on each, and its HTML on each.
 
     history = page_history(markdown, ctx, facts, as_of, render, key)
 
-``render(markdown, day)`` renders markdown in the page's context as of a day
-(the MkDocs hook renders it as MkDocs renders the page).  Each candidate day's
-expansion is compared with the previous day's; the page is rendered whole on
-the days it differs.  Both are cached on disk per day under a digest of
+``render(markdown, day, expanded)`` renders the page as of a day, given its
+expansion that day (the MkDocs hook renders it as MkDocs renders the page,
+with the ikiwiki preprocessor handed the expansion).  Each candidate day's
+expansion is compared with the previous day's; the page is rendered on the
+days it differs.  Both are cached on disk per day under a digest of
 everything they depend on (``key``), so builds as of other dates, and builds
 after an unrelated change, reuse them."""
 from __future__ import annotations
@@ -26,7 +27,8 @@ from xenhowto.ikiwiki.context import PageContext
 
 log = logging.getLogger("xenhowto.history")
 
-DayRender = Callable[[str, dt.date], str]
+# (the page's markdown, the day, the page as expanded that day) -> its HTML
+DayRender = Callable[[str, dt.date, str], str]
 
 
 @dataclass
@@ -60,21 +62,22 @@ def _compute(markdown: str, ctx: PageContext, facts: Facts, as_of: dt.date, rend
     """(day, the page's HTML) for each candidate day whose expansion differs
     from the day before's; a day on which the page does not expand without
     an error is left out, with a sentence saying so."""
-    changing, errors, last = [], [], None
+    text = candidates.normalized(markdown)
+    changing, left_out, last = [], [], None
     for day in candidates.days(facts, as_of):
-        digest, day_errors = diskcache.cached("history-expansion", _digest(key, day.isoformat()),
-                                              lambda day=day: candidates.signature(markdown, ctx, day))
-        if day_errors:  # the page cannot be built as of that day: no day of its history
-            errors.append(f"the page cannot be built as of {day.isoformat()} ({len(day_errors)} error(s), "
-                          f"first: {day_errors[0]}); that day is left out of its history")
+        expanded, digest, errors = diskcache.cached("history-expansion", _digest(key, day.isoformat()),
+                                                    lambda day=day: candidates.signature(text, ctx, day))
+        if errors:  # the page cannot be built as of that day: no day of its history
+            left_out.append(f"the page cannot be built as of {day.isoformat()} ({len(errors)} error(s), "
+                            f"first: {errors[0]}); that day is left out of its history")
             continue
         if digest != last:
-            changing.append(day)
+            changing.append((day, expanded))
             last = digest
     rendered = [(day, diskcache.cached("history-day", _digest(key, day.isoformat()),
-                                       lambda day=day: render(markdown, day)))
-                for day in changing]
-    return rendered, errors
+                                       lambda day=day, expanded=expanded: render(markdown, day, expanded)))
+                for day, expanded in changing]
+    return rendered, left_out
 
 
 def _kept(rendered: list[tuple[dt.date, str]]) -> tuple[fragments.Table, list[tuple[dt.date, list[int]]]]:

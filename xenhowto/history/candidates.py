@@ -15,6 +15,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 
+from markdown.preprocessors import NormalizeWhitespace
+
 from xenhowto.facts import history as facts_history
 from xenhowto.facts.model import Facts
 from xenhowto.facts.timeline import change_days, dated_facts
@@ -47,16 +49,24 @@ def days(facts: Facts, as_of: dt.date) -> list[dt.date]:
     return sorted(d for d in timeline | derived if d <= as_of)
 
 
-def expansion(markdown: str, ctx: PageContext, day: dt.date) -> tuple[str, list]:
-    """The page's text as its markdown renderer gets it on ``day`` (every
-    directive and region expanded), and the findings of that expansion."""
+def normalized(markdown_text: str) -> str:
+    """The page as Python-Markdown hands it to the ikiwiki preprocessor
+    (after its whitespace normalization)."""
+    import markdown
+
+    return "\n".join(NormalizeWhitespace(markdown.Markdown()).run(markdown_text.split("\n")))
+
+
+def expansion(text: str, ctx: PageContext, day: dt.date) -> tuple[str, list]:
+    """The page's text (normalized) as the ikiwiki preprocessor expands it on
+    ``day`` (every directive and region), and the findings of that expansion."""
     at = dataclasses.replace(ctx, as_of=day, findings=[], meta={}, state={})
-    return expand(markdown, at), at.findings
+    return expand(text, at), at.findings
 
 
-def signature(markdown: str, ctx: PageContext, day: dt.date) -> tuple[str, list]:
-    """(A digest of the page's expansion on ``day`` with the day masked, the
+def signature(text: str, ctx: PageContext, day: dt.date) -> tuple[str, str, list[str]]:
+    """(The page's expansion on ``day``, its digest with the day masked, the
     error findings of that expansion as text)."""
-    text, findings = expansion(markdown, ctx, day)
-    digest = hashlib.sha256(text.replace(day.isoformat(), MASK).encode("utf-8")).hexdigest()
-    return digest, [str(f) for f in findings if f.severity == "error"]
+    out, findings = expansion(text, ctx, day)
+    digest = hashlib.sha256(out.replace(day.isoformat(), MASK).encode("utf-8")).hexdigest()
+    return out, digest, [str(f) for f in findings if f.severity == "error"]

@@ -30,7 +30,8 @@ class IkiwikiPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ctx = self.ext.new_context()
-        out = expand("\n".join(lines), ctx)
+        # a page's history has expanded each day already (xenhowto.history)
+        out = self.ext.getConfig("expanded") or expand("\n".join(lines), ctx)
         self.md.ikiwiki_context = ctx
         for finding in ctx.findings:
             log.log(logging.WARNING if finding.severity == "error" else logging.INFO, str(finding))
@@ -110,6 +111,7 @@ class IkiwikiExtension(Extension):
             "wiki_url": ["https://wiki.netbsd.org/", "base URL of the NetBSD wiki"],
             "templates_dir": ["", "directory holding templates/<id>.mdwn"],
             "as_of": ["", "as-of date YYYY-MM-DD for dated facts (default today)"],
+            "expanded": ["", "the page's text as this preprocessor would expand it (given by xenhowto.history)"],
         }
         super().__init__(**kwargs)
 
