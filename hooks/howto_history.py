@@ -69,7 +69,11 @@ def _renderer(page, config, files):
             other.render(config, files)
         finally:
             quiet.disabled = False
-            ext.update(saved)
+            for k, v in saved.items():
+                if v is None:
+                    ext.pop(k, None)
+                else:
+                    ext[k] = v
         return other.content
 
     return render
