@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 import yaml
-from yaml_env_tag import add_env_tag
+import yaml_env_tag
 
 from xenhowto.findings import HowtoError
 
@@ -20,23 +20,29 @@ class Project:
     site_dir: str
     wiki_url: str
     known_wiki_pages: frozenset[str]
+    site_url: str = ""
 
     @property
     def templates_dir(self) -> str:
         return os.path.join(self.docs_dir, "templates")
 
 
-class ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Reads mkdocs.yml as MkDocs does, with its !ENV tag (pyyaml_env_tag)."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML as MkDocs reads mkdocs.yml: with !ENV [VARIABLE, default]."""
 
 
-add_env_tag(ConfigLoader)
+_Loader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+
+
+def read_config(config_file: str) -> dict:
+    """mkdocs.yml as a dict (environment variables resolved as MkDocs does)."""
+    with open(config_file, encoding="utf-8") as f:
+        return yaml.load(f, Loader=_Loader) or {}
 
 
 def load(config_file: str = "mkdocs.yml") -> Project:
     try:
-        with open(config_file, encoding="utf-8") as f:
-            cfg = yaml.load(f, Loader=ConfigLoader) or {}
+        cfg = read_config(config_file)
     except FileNotFoundError:
         raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f") from None
     except yaml.YAMLError as e:
@@ -52,4 +58,5 @@ def load(config_file: str = "mkdocs.yml") -> Project:
         site_dir=os.path.join(root, cfg.get("site_dir", "site")),
         wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"),
         known_wiki_pages=frozenset(ext.get("known_wiki_pages") or ()),
+        site_url=cfg.get("site_url") or "",
     )

@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 from xenhowto import atomic
+from xenhowto.deploy import make_world_readable
 from xenhowto.findings import HowtoError
 from xenhowto.project import load
 
@@ -46,5 +47,6 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: s
         shutil.rmtree(scratch, ignore_errors=True)
         kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
         raise HowtoError(f"the build failed (see the messages above); {kept}")
+    make_world_readable(scratch)  # mkdtemp made it 0700: a web server could not read it
     atomic.replace_dir(scratch, target)
     return target

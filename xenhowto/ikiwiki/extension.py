@@ -30,7 +30,8 @@ class IkiwikiPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ctx = self.ext.new_context()
-        out = expand("\n".join(lines), ctx)
+        # a page's history has expanded each day already (xenhowto.history)
+        out = self.ext.getConfig("expanded") or expand("\n".join(lines), ctx)
         self.md.ikiwiki_context = ctx
         for finding in ctx.findings:
             log.log(logging.WARNING if finding.severity == "error" else logging.INFO, str(finding))
@@ -70,8 +71,15 @@ class TocTreeprocessor(Treeprocessor):
     @staticmethod
     def build(headings, levels: int, startlevel: int) -> etree.Element:
         """ikiwiki's toc: the first heading's level (or startlevel) is the top;
-        deeper headings nest in the previous item; levels limits the depth."""
-        div = etree.Element("div", {"class": "toc"})
+        deeper headings nest in the previous item; levels limits the depth.
+
+        On the site it is a closed <details>: the wiki's long list would push
+        the first section a screen or more down, and the site's sidebar shows
+        the same headings.  Its <summary> is the site's (class site-only): the
+        list itself is the wiki's."""
+        div = etree.Element("details", {"class": "toc"})
+        summary = etree.SubElement(div, "summary", {"class": "site-only"})
+        summary.text = "Contents"
         start = startlevel or (int(headings[0].tag[1]) if headings else 1)
         stack = [(start, etree.SubElement(div, "ol"))]  # (level of this list, list)
         for h in headings:
@@ -103,6 +111,7 @@ class IkiwikiExtension(Extension):
             "wiki_url": ["https://wiki.netbsd.org/", "base URL of the NetBSD wiki"],
             "templates_dir": ["", "directory holding templates/<id>.mdwn"],
             "as_of": ["", "as-of date YYYY-MM-DD for dated facts (default today)"],
+            "expanded": ["", "the page's text as this preprocessor would expand it (given by xenhowto.history)"],
         }
         super().__init__(**kwargs)
 
