@@ -60,5 +60,5 @@ def on_page_content(html: str, page, config, files):
     links = [(n.title, url(pages.src_uri(n))) for n in pages.named_guides()]
     box = pages.howto_box([(t, u) for t, u in links if u], url(BUILDER))
     # after the page's own table of contents, before the first section
-    at = html.find("<h1")
+    at = html.find("<h1 id=")  # a section, not the page's title heading
     return html[:at] + box + html[at:] if at >= 0 else box + html

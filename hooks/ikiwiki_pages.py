@@ -4,7 +4,10 @@
 - each page's wiki name, source path and the site's pages go to the
   extension's config just before MkDocs renders that page;
 - the extension's findings go to MkDocs' log, so --strict fails on them;
-- [[!meta title=...]] becomes the page title (else, as on ikiwiki, the page name);
+- [[!meta title=...]] (else ikiwiki's title from the page name) becomes the
+  page title and its visible heading, as the wiki's page header shows it (as
+  text: the theme prints page.meta.title unescaped, so it holds it escaped);
+- a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it);
 - every page but the site's own hand-written .md pages is sanitized as the
   wiki's htmlscrubber does (the wiki pages and the guides made from them).
 """
@@ -17,8 +20,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from xenhowto import asof
-from xenhowto.ikiwiki.directives.meta import page_title, title_of
+from xenhowto import sitepage
+from xenhowto.ikiwiki.directives.meta import shown_title, title_of
 from xenhowto.ikiwiki.expand import page_directives
+from xenhowto.ikiwiki.htmlscrubber import inert_text
+from xenhowto.ikiwiki.wikilinks import wiki_page_url
 from xenhowto.pages import is_wiki_page, page_name, read_page
 
 EXT = "xenhowto.ikiwiki"
@@ -83,10 +89,12 @@ def on_page_markdown(markdown: str, page, config, files):
     ext["path"] = os.path.relpath(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
     ext["scrub"] = isinstance(page.file, MdwnFile) or page.file.generated_by is not None
     found = page_directives(markdown)
-    if isinstance(page.file, MdwnFile):
-        page.meta["title"] = page_title(found, ext["page"])
-    elif title_of(found) and "title" not in page.meta:
-        page.meta["title"] = page_title(found, ext["page"])
+    title = shown_title(ext["page"], found) if is_wiki_page(page.file.src_uri) else title_of(found)
+    if title and "title" not in page.meta:
+        page.meta["title"] = inert_text(title)
+        page.ikiwiki_title = title
+    if isinstance(page.file, MdwnFile) and ext.get("wiki_url"):
+        page.meta["wiki_page"] = wiki_page_url(ext["wiki_url"], ext["page"])
     return markdown
 
 
@@ -99,10 +107,12 @@ def on_serve(server, config, builder):
 
 
 def on_page_content(html: str, page, config, files):
+    if not is_wiki_page(page.file.src_uri):
+        return html
     # Material shows only the first <h1>'s children in its sidebar, taking that
     # <h1> for the page title; wiki pages have several top-level sections.
     if page.toc and len(page.toc.items) > 1 and page.toc.items[0].level == 1:
-        root = AnchorLink(page.title or "", page.toc.items[0].id, 0)
+        root = AnchorLink(page.meta["title"], page.toc.items[0].id, 0)
         root.children = list(page.toc.items)
         page.toc = TableOfContents([root])
-    return html
+    return sitepage.with_title(html, getattr(page, "ikiwiki_title", None) or page.meta["title"])

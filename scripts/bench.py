@@ -3,7 +3,11 @@ and benchmarks/RESULTS.md.  Run with scripts/bench (after scripts/setup).
 
 1. Site build, medians of --runs each, each a fresh process:
    (a)  our `mkdocs build` with every hook (ikiwiki pages, example checks,
-        guide pages, guide builder data);
+        guide pages, guide builder data, the HOWTO's history, api/, last
+        updated), caches warm;
+   (a0) the same with the history's cache emptied before each run (cold);
+   (a2) our build without the history, api/ and last-updated hooks (what
+        they add is (a) - (a2), and (a0) - (a2) cold);
    (a1) our build with the ikiwiki hook only (the cost of the .mdwn syntax);
    (b)  a plain `mkdocs build` of the same page already flattened to .md,
         no hooks, no project extensions;
@@ -14,6 +18,8 @@ and benchmarks/RESULTS.md.  Run with scripts/bench (after scripts/setup).
    verified guide for growing samples (it must stay flat).
 5. The guide builder: shipped size and in-browser update time (when its
    benchmark module and a browser are available).
+6. Sizes: the site compressed (gzip -6, source maps left out), the HOWTO's
+   history and the api/ files.
 """
 from __future__ import annotations
 
@@ -34,9 +40,11 @@ PY = sys.executable
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
-def timed(cmd: list[str], cwd: str, runs: int) -> float:
+def timed(cmd: list[str], cwd: str, runs: int, before=None) -> float:
     times = []
     for _ in range(runs):
+        if before:
+            before()
         t = time.perf_counter()
         subprocess.run(cmd, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
@@ -66,6 +74,26 @@ def only_ikiwiki_hook(config: str) -> None:
         os.remove(builder)
 
 
+def without_hooks(config: str, hooks: tuple[str, ...]) -> None:
+    text = open(config).read()
+    for hook in hooks:
+        text = text.replace(f"  - {hook}\n", "")
+    open(config, "w").write(text)
+
+
+ADDED_HOOKS = ("hooks/howto_history.py", "hooks/facts_api.py", "hooks/last_updated.py")
+
+
+def empty_history_cache() -> None:
+    from xenhowto import diskcache
+
+    folder = diskcache.directory()
+    if os.path.isdir(folder):
+        for name in os.listdir(folder):
+            if name.startswith("history"):
+                os.remove(os.path.join(folder, name))
+
+
 def flattened_project(dest: str, as_of: dt.date) -> None:
     """The HOWTO expanded to plain markdown/HTML, built by MkDocs with no hooks."""
     from xenhowto.guide.build import page_context
@@ -89,12 +117,14 @@ def build_times(runs: int, as_of: dt.date, work: str) -> dict:
     from xenhowto.parity.ikiwiki_render import render
     from xenhowto.project import load
 
-    ours, hook_only, flat = (os.path.join(work, n) for n in ("ours", "hook-only", "flat"))
-    for d in (ours, hook_only, flat):
+    ours, hook_only, flat, fewer = (os.path.join(work, n) for n in ("ours", "hook-only", "flat", "fewer"))
+    for d in (ours, hook_only, flat, fewer):
         os.makedirs(d)
     copy_project(ours)
     copy_project(hook_only)
+    copy_project(fewer)
     only_ikiwiki_hook(os.path.join(hook_only, "mkdocs.yml"))
+    without_hooks(os.path.join(fewer, "mkdocs.yml"), ADDED_HOOKS)
     flattened_project(flat, as_of)
     env_as_of = ["env", f"HOWTO_AS_OF={as_of.isoformat()}"]
     build = lambda d: env_as_of + [PY, "-m", "mkdocs", "build", "-q", "-d", os.path.join(d, "site")]  # noqa: E731
@@ -109,18 +139,54 @@ def build_times(runs: int, as_of: dt.date, work: str) -> dict:
         return time.perf_counter() - t
 
     # interleaved, so that a slow moment of the machine hits every variant alike
-    a, a1, b, c = [], [], [], []
+    a, a0, a1, a2, b, c = [], [], [], [], [], []
+    timed(build(ours), ours, 1)  # caches warm
     for _ in range(runs):
         a.append(timed(build(ours), ours, 1))
+        a0.append(timed(build(ours), ours, 1, before=empty_history_cache))
+        a2.append(timed(build(fewer), fewer, 1))
         a1.append(timed(build(hook_only), hook_only, 1))
         b.append(timed(build(flat), flat, 1))
         c.append(ikiwiki_once())
-    med = {k: statistics.median(v) for k, v in (("a_ours_all_hooks", a), ("a1_ours_ikiwiki_hook_only", a1),
+    timed(build(ours), ours, 1)  # leave its site built with warm caches for the size figures
+    med = {k: statistics.median(v) for k, v in (("a_ours_all_hooks", a), ("a0_ours_history_cold", a0),
+                                                 ("a2_ours_without_history_api", a2),
+                                                 ("a1_ours_ikiwiki_hook_only", a1),
                                                  ("b_plain_flattened_md", b), ("c_ikiwiki_render_export", c))}
     med["ratio_a_over_b"] = med["a_ours_all_hooks"] / med["b_plain_flattened_md"]
+    med["ratio_a0_over_b"] = med["a0_ours_history_cold"] / med["b_plain_flattened_md"]
+    med["ratio_a2_over_b"] = med["a2_ours_without_history_api"] / med["b_plain_flattened_md"]
+    med["added_warm_seconds"] = med["a_ours_all_hooks"] - med["a2_ours_without_history_api"]
+    med["added_cold_seconds"] = med["a0_ours_history_cold"] - med["a2_ours_without_history_api"]
     med["ratio_a1_over_b"] = med["a1_ours_ikiwiki_hook_only"] / med["b_plain_flattened_md"]
     med["ratio_c_over_b"] = med["c_ikiwiki_render_export"] / med["b_plain_flattened_md"]
     return med
+
+
+def site_sizes(site: str) -> dict:
+    """Bytes and gzip -6 bytes: the whole site (source maps left out), the
+    HOWTO's history, the api/ files."""
+    import gzip
+
+    total = history = api = 0
+    raw_history = 0
+    for base, _, names in os.walk(site):
+        for n in names:
+            if n.endswith(".map"):
+                continue
+            path = os.path.join(base, n)
+            with open(path, "rb") as f:
+                body = f.read()
+            packed = len(gzip.compress(body, 6))
+            rel = os.path.relpath(path, site)
+            if rel == "ports/xen/howto/history.json":
+                history, raw_history = packed, len(body)
+            else:
+                total += packed
+            if rel.startswith("api/"):
+                api += packed
+    return {"site_gzip_bytes_without_history": total, "history_bytes": raw_history, "history_gzip_bytes": history,
+            "history_over_site": history / total if total else None, "api_gzip_bytes": api}
 
 
 def check_speed(as_of: dt.date) -> dict:
@@ -179,12 +245,21 @@ def markdown_report(r: dict) -> str:
              "Written by scripts/bench; every figure of a section measured in the same run.", "",
              "## Site build (median of fresh processes)", "",
              "| variant | seconds | vs (b) |", "|---|---|---|",
-             f"| (a) our build, all hooks | {b['a_ours_all_hooks']:.2f} | {b['ratio_a_over_b']:.2f}x |",
+             f"| (a) our build, all hooks (caches warm) | {b['a_ours_all_hooks']:.2f} | {b['ratio_a_over_b']:.2f}x |",
+             f"| (a0) the same, the history's cache empty | {b['a0_ours_history_cold']:.2f} | {b['ratio_a0_over_b']:.2f}x |",
+             f"| (a2) our build without the history, api/ and last updated | {b['a2_ours_without_history_api']:.2f} | {b['ratio_a2_over_b']:.2f}x |",
              f"| (a1) our build, ikiwiki hook only | {b['a1_ours_ikiwiki_hook_only']:.2f} | {b['ratio_a1_over_b']:.2f}x |",
              f"| (b) plain MkDocs, page flattened to .md | {b['b_plain_flattened_md']:.2f} | 1.00x |",
              f"| (c) ikiwiki rendering the export | {b['c_ikiwiki_render_export']:.2f} | {b['ratio_c_over_b']:.2f}x |",
              "", "Aim: our hooks add at most 25% over (b), i.e. (a1)/(b) <= 1.25. (a) also validates every "
              "example with shellcheck and libxlutil and generates the guide pages and the builder's data.", "",
+             f"The HOWTO's history, api/ and last updated add {b['added_warm_seconds']:.2f} s with warm caches "
+             f"and {b['added_cold_seconds']:.2f} s when the history is computed anew.", "",
+             "## Sizes (gzip -6)", "",
+             f"Site without the history: {r['sizes']['site_gzip_bytes_without_history']:,} bytes; the HOWTO's "
+             f"history: {r['sizes']['history_gzip_bytes']:,} bytes ({r['sizes']['history_bytes']:,} raw), "
+             f"{100 * r['sizes']['history_over_site']:.0f}% of the site (aim: under 100%); api/: "
+             f"{r['sizes']['api_gzip_bytes']:,} bytes.", "",
              "## howto check", "",
              f"{r['check']['snippets']} snippets in {r['check']['checked']} items: {r['check']['seconds']:.2f} s, "
              f"{r['check']['snippets_per_second']:.0f} snippets/s.", "",
@@ -211,10 +286,12 @@ def main() -> int:
     args = p.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
     with tempfile.TemporaryDirectory() as work:
+        ENV["XDG_CACHE_HOME"] = os.environ["XDG_CACHE_HOME"] = os.path.join(work, "cache")  # the bench's own caches
         results = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                    "as_of": as_of.isoformat(), "machine": f"{os.cpu_count()} cores",
                    "build": build_times(args.runs, as_of, work)}
         site = os.path.join(work, "ours", "site")
+        results["sizes"] = site_sizes(site)
         results["check"] = check_speed(as_of)
         results["cold_guide"] = cold_guide(args.runs)
         results["every"] = every_setup(as_of, [int(n) for n in args.samples.split(",")])

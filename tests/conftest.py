@@ -19,6 +19,7 @@ class MiniProject:
         self.root = root
         shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
         shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "overrides", root / "overrides")
         shutil.copytree(ROOT / "docs" / "templates", root / "docs" / "templates")
         # the site's own pages and assets (not wiki pages): hooks expect them
         for extra in ("stylesheets", "javascripts"):
@@ -47,7 +48,9 @@ class MiniProject:
     def _drop_nav(self) -> None:
         # Without a nav MkDocs lists every page itself, so a strict build
         # does not warn about pages the real nav does not name.
-        import yaml
+        from xenhowto.project import read_config
+
+        from xenhowto.project import ConfigLoader
 
         cfg = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
         lines, skipping = [], False
@@ -59,8 +62,8 @@ class MiniProject:
                 continue
             skipping = False
             lines.append(line)
-        yaml.safe_load("\n".join(lines))  # still valid YAML
         (self.root / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        read_config(str(self.root / "mkdocs.yml"))  # still valid YAML
 
     def build(self, site_dir: Path | None = None):
         """In-process strict MkDocs build; returns the site dir."""
@@ -97,3 +100,16 @@ def tree(root) -> dict[str, bytes]:
             with open(p, "rb") as f:
                 out[os.path.relpath(p, root)] = f.read()
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the whole session (a
+    second sync Playwright cannot start while one runs)."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="scripts/setup installs playwright")
+    from xenhowto.guide.bench_builder import launch
+
+    with playwright_api.sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()

@@ -25,8 +25,10 @@ from urllib.parse import urlencode
 import markdown
 import pytest
 
+from browser_helpers import stub_other_hosts
+
 from xenhowto.guide import compose
-from xenhowto.guide.bench_builder import launch, serve, sizes, time_updates
+from xenhowto.guide.bench_builder import serve, sizes, time_updates
 from xenhowto.guide.build import guide_for
 from xenhowto.guide.matrix import GivenError, forbidden, resolve_given
 from xenhowto.project import load
@@ -59,14 +61,6 @@ def data(site):
 def base(site):
     with serve(str(site)) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 class Watched:
@@ -348,7 +342,7 @@ def test_instant_navigation_copy_dark_and_print(browser, base, site):
     site_url = "https://example.invalid/netbsd-xen-howto/"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://example.invalid")
-    context.route(re.compile(r"^https?://(?!example\.invalid/).*"), lambda route: route.abort())
+    stub_other_hosts(context, site_url)  # the HOWTO's hot-linked screenshot among them
     context.route(site_url + "**", lambda route: route.fulfill(
         response=route.fetch(url=base + route.request.url[len(site_url):])))
     w = Watched(context)

@@ -32,6 +32,8 @@ TYPED = {  # values a reader might type, valid ones only
     "mac": ["00:16:3e:00:00:01", "aa:00:00:d1:00:0a"],
     "dom0_mem": ["256M", "2G"],
     "pci": ["", "00:0a.0", "03:00.1"],
+    "nic": ["wm0", "re0", "bge1"],
+    "partition": ["wd1e", "ld0f"],
 }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from xenhowto.findings import HowtoError
+from xenhowto.ikiwiki.directives.meta import title_of
+from xenhowto.ikiwiki.expand import page_directives
 from xenhowto.pages import page_name, wiki_sources
 from xenhowto.parity import ikiwiki_render
 from xenhowto.parity.compare import outlines
@@ -69,10 +71,23 @@ def fixture_outlines(tmp_path_factory):
     return outlines(load(project.config), str(site), str(root / "work"), AS_OF)
 
 
-@pytest.mark.parametrize("page", ["parity/tricky", "parity/other"])
+@pytest.mark.parametrize("page", ["parity/tricky", "parity/other", "parity/c__43____43___and_xen"])
 def test_fixture_matches_ikiwiki(page, fixture_outlines):
     ours, theirs = fixture_outlines[page]
     assert diff(ours, theirs) == [], _report(page, diff(ours, theirs))
+
+
+def test_the_page_shows_the_wiki_title(real_outlines, fixture_outlines):
+    """The title the wiki's page header shows is our page's visible heading:
+    [[!meta title]] where the page has one, else ikiwiki's title of its name."""
+    sources = {page_name(s): ROOT / "docs" / s for s in wiki_sources(str(ROOT / "docs"))}
+    for page, (ours, theirs) in real_outlines.items():
+        want = title_of(page_directives(sources[page].read_text(encoding="utf-8"))) or page.rsplit("/", 1)[-1]
+        assert theirs.title == want, f"{page}: ikiwiki shows the title {theirs.title!r}; is the extractor broken?"
+        assert ours.title == theirs.title, page
+    assert real_outlines["ports/xen/howto"][0].title == "Xen HowTo"
+    ours, theirs = fixture_outlines["parity/c__43____43___and_xen"]
+    assert theirs.title == "c++ and xen" and ours.title == theirs.title
 
 
 def test_fixture_exercises_the_tricky_constructs(fixture_outlines):
@@ -95,7 +110,10 @@ def test_fixture_exercises_the_tricky_constructs(fixture_outlines):
 
 # -- the comparison machinery -------------------------------------------------
 
-IKIWIKI_PAGE = """<html><body><div class="pageheader"><h1>Title</h1></div>
+IKIWIKI_PAGE = """<html><body><div class="pageheader"><div class="header"><span>
+<span class="parentlinks"><a href="../../../">wiki</a>/ <a href="../">xen</a>/ </span>
+<span class="title">Xen
+HowTo</span></span></div></div>
 <div id="content" role="main">
 <div class="toc"><ol><li class="L2"><a href="#index1h2">Setup &amp; boot</a></li></ol></div>
 <h2><a name="index1h2"></a>Setup &amp; boot</h2>
@@ -107,7 +125,7 @@ IKIWIKI_PAGE = """<html><body><div class="pageheader"><h1>Title</h1></div>
 </div><div id="footer">Last edited</div></body></html>"""
 
 MKDOCS_PAGE = """<html><body><h1>Title</h1><article class="md-content__inner md-typeset">
-<h1>Xen HOWTO</h1>
+<h1 class="wiki-title">Xen HowTo</h1>
 <div class="toc"><ol><li><a href="#setup-boot">Setup &amp; boot</a></li></ol></div>
 <h2 id="setup-boot">Setup &amp; boot<a class="headerlink" href="#setup-boot" title="Permanent link">&para;</a></h2>
 <p>See <a href="https://wiki.netbsd.org/guide/inst/">inst</a>,
@@ -132,7 +150,18 @@ def test_outlines_of_equivalent_pages_are_equal():
     assert [lk.target for lk in theirs.links] == [
         "#heading:Setup & boot", "wiki:guide/inst", "#heading:Setup & boot", "http://www.example.org/",
     ]
+    assert theirs.title == ours.title == "Xen HowTo"
     assert diff(ours, theirs) == []
+
+
+def test_a_missing_or_other_title_is_a_difference():
+    theirs = extract(IKIWIKI_PAGE, IKIWIKI, "ports/xen/howto/")
+    retitled = extract(MKDOCS_PAGE.replace(">Xen HowTo<", ">Xen HOWTO<"), MKDOCS, "ports/xen/howto/")
+    untitled = extract(MKDOCS_PAGE.replace(' class="wiki-title"', ""), MKDOCS, "ports/xen/howto/")
+    assert diff(retitled, theirs) == ["title: ours 'Xen HOWTO'\n    ikiwiki 'Xen HowTo'"]
+    assert untitled.title is None and diff(untitled, theirs)[0].startswith("title: ours '(none)'")
+    # Material's own title heading (no id, no class) is theme, not page content
+    assert [b for b in untitled.blocks if b.kind == "h1"] == []
 
 
 def test_diff_names_each_difference():

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from guide_helpers import guide_json
+
 from xenhowto.findings import HowtoError
 from xenhowto.verify import Sandbox, verify
 
-FIXTURE = Path(__file__).parent / "fixtures" / "guides" / "recommended-xl-amd64.json"
+SETUP = {"domu_type": "pvh"}
+AS_OF = "2026-12-01"
 
 
 def _sha(path: str) -> str:
@@ -30,7 +33,7 @@ def test_a_hostile_guide_writes_nothing_outside_the_root(tmp_path):
                str(host_tmp / f"x-{tag}"), str(host_tmp / f"y-{tag}")]
     before = {p: _sha(p) for p in ("/etc/passwd", "/etc/hostname") if os.path.exists(p)}
     hostname = socket.gethostname()
-    setup = json.loads(FIXTURE.read_text(encoding="utf-8"))["setup"]
+    setup = guide_json(SETUP, AS_OF)["setup"]
     file = lambda path, content="owned\n", **kw: dict(kind="file", path=path, content=content, **kw)  # noqa: E731
     shell = lambda content: dict(kind="shell", host="dom0", content=content)  # noqa: E731
     guide = {"setup": setup, "steps": [
@@ -79,6 +82,44 @@ def test_a_hostile_guide_writes_nothing_outside_the_root(tmp_path):
     assert any("does not exist at this step" in m for m in by_step["Write through the symlinks"])
 
 
+def test_what_is_typed_in_the_domu_stays_in_the_domu(tmp_path):
+    """The domU's files live in the dom0's root; a domU step cannot reach the dom0's own
+    files through them, nor the host."""
+    tag = uuid.uuid4().hex[:12]
+    guide = guide_json(SETUP, AS_OF)
+    file = lambda path, **kw: dict(kind="file", host="domU", path=path, content="owned\n", **kw)  # noqa: E731
+    shell = lambda content: dict(kind="shell", host="domU", content=content)  # noqa: E731
+    guide["steps"] += [
+        {"title": "Plant symlinks in the domU", "text": "", "snippets": [shell(
+            f"ln -s / /etc/evil-root\nln -s /tmp/outside-{tag} /etc/evil\n"
+            f"ln -s ../../../../../../../../../../../../escape-{tag} /etc/evil-rel\n")]},
+        {"title": "Write through them", "text": "", "snippets": [
+            file(f"/etc/evil-root/escape3-{tag}"), file("/etc/evil"), file("/etc/evil-rel"),
+            file("/etc/passwd"), file(f"/../escape4-{tag}")]},
+        {"title": "Escape from the domU's shell", "text": "", "snippets": [shell(
+            f"echo x > /tmp/../../escape5-{tag}\necho x > /etc/evil-root/escape6-{tag}\n")]},
+    ]
+    with Sandbox() as sb:
+        r = verify(guide, sb, keep_root=True)
+        root = r.root
+        try:
+            trees = os.path.join(root, "var/db/standins-domu")
+            (tree,) = [os.path.join(trees, t) for t in os.listdir(trees)]
+            assert os.path.isfile(os.path.join(tree, f"escape3-{tag}"))  # / of the domU is its tree
+            assert os.path.isfile(os.path.join(tree, f"escape6-{tag}"))
+            assert open(os.path.join(tree, "etc/passwd")).read() == "owned\n"
+            assert not open(os.path.join(root, "etc/passwd")).read().startswith("owned")  # the dom0's is untouched
+            for name in (f"escape3-{tag}", f"escape4-{tag}", f"escape5-{tag}", f"escape6-{tag}"):
+                assert not os.path.lexists(os.path.join(root, name))
+        finally:
+            sb.discard(root)
+    for name in (f"/escape-{tag}", f"/escape3-{tag}", f"/escape4-{tag}", f"/escape5-{tag}",
+                 f"/escape6-{tag}", f"/tmp/outside-{tag}"):
+        assert not os.path.lexists(name), f"{name} was written on the host"
+    messages = [f.message for f in r.failures if f.title == "Write through them"]
+    assert any("'..'" in m for m in messages) and any("climbs out of the root" in m for m in messages)
+
+
 def test_missing_bwrap_is_a_clear_error(tmp_path):
     with pytest.raises(HowtoError, match="bubblewrap .* is not installed"):
         Sandbox(bwrap=str(tmp_path / "bwrap"))
@@ -97,7 +138,7 @@ def test_bwrap_without_namespaces_is_a_clear_error(tmp_path):
 
 def test_the_sandbox_looks_like_a_fresh_netbsd_dom0():
     with Sandbox() as sb:
-        root = sb.new_root({"dom0_arch": "i386"})
+        root = sb.new_root({"dom0_arch": "i386", "kernels": "build"})
         r = sb.run(root, "uname -sm\nls /usr/obj/releasedir/i386/binary/kernel\nls /dev | grep -c '^xen' || true\n"
                          "ls /usr/pkg 2>&1 || true\ncat /etc/rc.conf | grep rc_configured\necho $PATH\n")
         assert r.returncode == 0, r.stderr

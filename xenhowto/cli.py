@@ -24,11 +24,49 @@ def cmd_export(args) -> int:
     from xenhowto.export import export
     from xenhowto.project import load
 
+    if args.check:
+        return _export_check(args)
     written = export(load(args.config), args.output, asof.resolve(args.as_of), force=args.force)
     print(f"exported to {args.output}: {len(written)} file(s) changed")
     for path in written:
         print(f"  {path}")
     return 0
+
+
+def _export_check(args) -> int:
+    from xenhowto.project import load
+    from xenhowto.sync.run import check
+
+    if not os.path.isdir(args.check):
+        print(f"howto export: --check {args.check}: no such directory", file=sys.stderr)
+        return 2
+    drifts = check(load(args.config), args.check, asof.resolve(args.as_of))
+    for drift in drifts:
+        print(drift.message)
+        sys.stdout.write(drift.diff)
+    if drifts:
+        return 1
+    print(f"{args.check} holds what the sources export")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from xenhowto.project import load
+    from xenhowto.sync.run import sync
+
+    if not os.path.isdir(args.wiki):
+        print(f"howto sync: --wiki {args.wiki}: no such directory (give a wikisrc checkout)", file=sys.stderr)
+        return 2
+    outcome = sync(load(args.config), args.wiki, asof.resolve(args.as_of))
+    for item in outcome.items:
+        print(item)
+    applied = sum(i.kind == "applied" for i in outcome.items)
+    people = outcome.needs_person
+    print(f"howto sync: {applied} wiki edit(s) applied to docs/, {len(people)} need a person; "
+          f"{len(outcome.written)} file(s) written")
+    for path in outcome.written:
+        print(f"  {path}")
+    return 1 if people else 0
 
 
 def cmd_versions(args) -> int:
@@ -152,9 +190,25 @@ def parser() -> argparse.ArgumentParser:
                        "with the project's directives expanded.  Refuses to overwrite a file changed since the "
                        "last export unless --force.")
     common(e)
-    e.add_argument("-o", "--output", required=True, metavar="DIR", help="e.g. a wikisrc checkout")
-    e.add_argument("--force", action="store_true", help="overwrite files changed since the last export")
+    target = e.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", metavar="DIR", help="e.g. a wikisrc checkout")
+    target.add_argument("--check", metavar="DIR", help="write nothing; exit 1 with a unified diff when DIR differs "
+                        "from what the sources export, saying which side changed since the last sync (for CI)")
+    e.add_argument("--force", action="store_true", help="overwrite files changed since the last export (their "
+                   "edits are dropped; the export becomes the last synchronised text)")
     e.set_defaults(func=cmd_export)
+
+    y = sub.add_parser("sync", help="bring the wiki's edits into docs/, then export the result back",
+                       description="Compare the last synchronised text (wiki-sync/), the page in DIR and what the "
+                       "sources export: the wiki's edits of hand-written text are applied to docs/; edits of "
+                       "generated text are reported with the data entry or template to change instead; lines both "
+                       "sides changed get conflict markers in docs/.  Then the result is exported into DIR, "
+                       "keeping the wiki's wording where it was not applied.  Exit 0 when everything was applied, "
+                       "1 when something needs a person, 2 on usage errors.")
+    common(y)
+    y.add_argument("--wiki", required=True, metavar="DIR",
+                   help="a wikisrc checkout (or any directory holding the pages at their wiki paths)")
+    y.set_defaults(func=cmd_sync)
 
     v = sub.add_parser("versions", help="the Xen package table and the recommendation as of a date, from data/",
                        description="Print the Xen packages in pkgsrc, their upstream status and the HOWTO's "

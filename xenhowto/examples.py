@@ -32,6 +32,7 @@ HOSTS = ("dom0", "domU")
 # create: the whole file; append: lines to add; edit: lines to change in it
 ACTIONS = ("create", "append", "edit")
 CONTEXT_KEYS = ("xen", "toolstack", "arch")
+INDENT = "    "  # the wiki writes examples as indented code blocks
 TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), "snippets", "templates")
 _PATH_RE = re.compile(r"^/[A-Za-z0-9._/+-]*(?:<[a-z]+>)?[A-Za-z0-9._/+-]*$")
 
@@ -112,14 +113,14 @@ def render_template(name: str, variables: dict) -> str:
         raise DirectiveError(f"template {name} needs {needs} (for {var})") from None
 
 
-def render_for_setup(name: str, values: dict) -> str:
+def render_for_setup(name: str, values: dict, facts=None) -> str:
     """A template filled from setup values and what data/ derives from them."""
     from xenhowto.facts import load_facts
     from xenhowto.findings import HowtoError
     from xenhowto.snippets.variables import derive
 
     try:
-        variables = derive(values, load_facts())
+        variables = derive(values, facts or load_facts())
     except HowtoError as e:
         raise DirectiveError(f"template {name} needs the facts of data/, which have problems: {e}") from None
     except (LookupError, ValueError) as e:
@@ -168,13 +169,13 @@ def page_defaults(as_of) -> dict:
     if as_of is None:
         return {}
     try:
-        return dict(resolve({}, as_of).values)
+        return dict(resolve({}, as_of).values, as_of=as_of)
     except HowtoError:
         return {}
 
 
 def from_directive(kind: str, d: Directive, overrides: dict | None = None,
-                   defaults: dict | None = None) -> Example:
+                   defaults: dict | None = None, facts=None) -> Example:
     """Build and check an example from its directive; ``overrides`` (a reader's
     setup) replace a template's variables, ``defaults`` (page_defaults) fill
     those neither gives."""
@@ -218,7 +219,7 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None,
         ex.variables.pop("template", None)
         check_variables(ex.variables)
         values = {**(defaults or {}), **ex.variables, **(overrides or {})}
-        ex.content = render_for_setup(template, values)
+        ex.content = render_for_setup(template, values, facts)
         # validators judge a filled template by the setup it was filled for
         for key, name in (("xen", "xen"), ("toolstack", "toolstack"), ("arch", "dom0_arch")):
             if key not in ex.context and values.get(name):
@@ -234,7 +235,39 @@ def from_directive(kind: str, d: Directive, overrides: dict | None = None,
 
 def as_indented_block(content: str) -> str:
     """The plain 4-space indented block the wiki uses for examples."""
-    return "\n".join(("    " + line) if line.strip() else "" for line in content.rstrip("\n").split("\n"))
+    return "\n".join((INDENT + line) if line.strip() else "" for line in content.rstrip("\n").split("\n"))
+
+
+def note_sources(ex: Example, ctx) -> None:
+    """For the export's source map: a templated example comes from its template."""
+    if ex.template:
+        from xenhowto.ikiwiki.sourcemap import Source
+
+        path = os.path.join(TEMPLATES_DIR, ex.template + ".j2")
+        rel = os.path.relpath(path)
+        ctx.note_source(Source(path if rel.startswith("..") else rel))
+
+
+def hand_written(d: Directive, out: str) -> list:
+    """For the export's source map: the lines of ``out`` (the exported block)
+    that are lines of the example's own ``content=``, written indented."""
+    from xenhowto.ikiwiki.sourcemap import Written, rendered
+    from xenhowto.ikiwiki.syntax import value_spans
+
+    span = value_spans(d).get("content")
+    content = d.get("content")
+    if span is None or content is None or d.raw[span[0]:span[1]] != content:
+        return []
+    written, pos = [], span[0]
+    for line in content.split("\n"):
+        written.append(Written(pos, pos + len(line), INDENT))
+        pos += len(line) + 1
+    block = [rendered(d.raw[w.start:w.end], w.indent) for w in written]
+    lines = out.split("\n")
+    for at in range(len(lines) - len(block) + 1):
+        if lines[at:at + len(block)] == block:
+            return [None] * at + written + [None] * (len(lines) - at - len(block))
+    return []
 
 
 def render_markdown(ex: Example, for_site: bool) -> str:

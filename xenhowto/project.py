@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import yaml_env_tag
+
 from xenhowto import yamlfiles
 from xenhowto.findings import HowtoError
 
@@ -18,21 +20,37 @@ class Project:
     site_dir: str
     wiki_url: str
     known_wiki_pages: frozenset[str]
+    site_url: str = ""
 
     @property
     def templates_dir(self) -> str:
         return os.path.join(self.docs_dir, "templates")
 
 
+class _Loader(yamlfiles.SafeLoader):
+    """YAML as MkDocs reads mkdocs.yml: with !ENV [VARIABLE, default] (and
+    within the limits of xenhowto.yamlfiles)."""
+
+
+_Loader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
+
+
+def read_config(config_file: str) -> dict:
+    """mkdocs.yml as a dict (environment variables resolved as MkDocs does);
+    yamlfiles.YamlProblem when it cannot be read."""
+    cfg = yamlfiles.load(config_file, 1024 * 1024, "MkDocs configuration", _Loader) or {}
+    if not isinstance(cfg, dict):
+        raise yamlfiles.YamlProblem(1, "not a MkDocs configuration (a mapping of settings)")
+    return cfg
+
+
 def load(config_file: str = "mkdocs.yml") -> Project:
     if not os.path.exists(config_file):
         raise HowtoError(f"{config_file}: not found; run howto from the project's checkout or pass -f")
     try:
-        cfg = yamlfiles.load(config_file, 1024 * 1024, "MkDocs configuration") or {}
+        cfg = read_config(config_file)
     except yamlfiles.YamlProblem as e:
         raise HowtoError(f"{config_file}{f':{e.line}' if e.line else ''}: {e.message}") from None
-    if not isinstance(cfg, dict):
-        raise HowtoError(f"{config_file}: not a MkDocs configuration (a mapping of settings)")
     root = os.path.dirname(os.path.abspath(config_file))
     ext: dict = {}
     for item in cfg.get("markdown_extensions") or []:
@@ -44,4 +62,5 @@ def load(config_file: str = "mkdocs.yml") -> Project:
         site_dir=os.path.join(root, cfg.get("site_dir", "site")),
         wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"),
         known_wiki_pages=frozenset(ext.get("known_wiki_pages") or ()),
+        site_url=cfg.get("site_url") or "",
     )

@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 from xenhowto import atomic
+from xenhowto.deploy import make_world_readable
 from xenhowto.findings import HowtoError
 from xenhowto.project import load
 
@@ -139,6 +140,7 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: s
                 if _run(cmd, build_env(as_of), lock_fd) != 0:
                     kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
                     raise HowtoError(f"the build failed (see the messages above); {kept}")
+                make_world_readable(scratch)  # mkdtemp made it 0700: a web server could not read it
                 atomic.replace_dir(scratch, target)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -225,6 +225,16 @@
     return m ? String(parseInt(m[1], 10) * (m[2] === "G" ? 1024 : 1)) : v;
   }
 
+  function escapeHtml(s) {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  function fillEscaped(text, values) {
+    var out = "";
+    for (var i = 0; i < text.length; i++) out += i % 2 ? escapeHtml(fill(["", text[i]], values)) : text[i];
+    return out;
+  }
+
   function fill(text, values) {
     if (typeof text === "string") return text;
     var out = "";
@@ -232,7 +242,7 @@
       if (i % 2 === 0) { out += text[i]; continue; }
       var parts = text[i].split("|"), v = values[parts[0]];
       v = pyStr(v === undefined ? "" : v);
-      out += parts[1] === "mb" ? sizeMb(v) : v;
+      out += parts[1] === "mb" ? sizeMb(v) : parts[1] === "disk" ? v.slice(0, -1) : v;  // variables.partition_disk
     }
     return out;
   }
@@ -303,8 +313,13 @@
       step.pieces.forEach(function (piece) {
         if (!applies(piece.when, values)) return;
         if (piece.md !== undefined) {
-          parts.push(texts[piece.md]);
-          shown.push({ html: texts[piece.html], key: mx.as_of + "/" + piece.html });
+          parts.push(fill(texts[piece.md], values));
+          var prose = texts[piece.html];
+          if (typeof prose === "string") shown.push({ html: prose, key: mx.as_of + "/" + piece.html });
+          else {  // the reader's values in the prose: escaped, though every slot's pattern allows no markup
+            var html = fillEscaped(prose, values);
+            shown.push({ html: html, key: mx.as_of + "/" + piece.html + "/" + html });
+          }
           return;
         }
         var key = piece.dims.map(function (k) { return keyValue(self.dims[k], values[k]); }).join("|");

@@ -133,6 +133,8 @@ def guide_kernels(view, values: dict) -> set[str]:
     archs = DOMU.get(values.get("domu"), ())
     gtype = values.get("domu_type", "pv")
     out |= {k.name for k in view.facts.kernels if k.role == "domU" and k.arch in archs and gtype in k.guest_types}
+    # the installer (sysinst in a PV kernel) installs a domU of any guest type
+    out |= {k.name for k in view.facts.kernels if k.role == "domU" and k.install and k.arch in archs}
     return out
 
 

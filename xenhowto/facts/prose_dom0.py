@@ -122,3 +122,25 @@ def upgrade_example(view: View) -> str:
     old, new = pkgs[-2], pkgs[-1]
     return (f"Assuming migration from {old.xen} to {new.xen}, remove the {old.name} and {old.tools} packages "
             f"and install the {new.name} and {new.tools} packages.  Copy the {new.xen} xen.gz to /.\n")
+
+
+def netbsd_release(view: View, per_setup: bool = False) -> str:
+    """Which NetBSD release to install and where it is: on the page the newest
+    release of each branch offered, in a guide its own branch's (a [[!when]]
+    region per branch)."""
+    branches = _offered(view)
+    url = view.facts.release_url
+    if not branches or not url:
+        return ""
+    if not per_setup:
+        releases = [f"NetBSD {view.netbsd_release(b)} (netbsd-{b.name})" for b in branches]
+        return (f"The newest releases are {join(releases)}; each is on NetBSD's mirrors under "
+                f"{url.format(release='<release>')}.\n")
+    out = []
+    for b in branches:
+        rel = view.netbsd_release(b)
+        out.append(f'[[!when "netbsd == {b.name}"]]\n\nInstall NetBSD {rel}, the newest release of netbsd-{b.name}; '
+                   f"it is on NetBSD's mirrors under {url.format(release=rel)}.\n\n[[!endwhen]]")
+    out.append('[[!when "netbsd == current"]]\n\nInstall a NetBSD-current you built yourself with build.sh; '
+               "its release directory holds the kernels the next steps use.\n\n[[!endwhen]]")
+    return "\n\n".join(out) + "\n"

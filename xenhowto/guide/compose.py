@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from xenhowto import examples
-from xenhowto.guide import model
+from xenhowto.guide import conditions, model
 from xenhowto.guide.fragments import Step, applies
 from xenhowto.guide.setup import Setup
 from xenhowto.findings import HowtoError
@@ -37,19 +37,39 @@ def _tidy(md: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", md).strip()
 
 
+# An editor's note is for the page, not for a reader following a guide.
+_TODO_RE = re.compile(r"[ \t]*\(TODO:[^)]*\)|(?<![^\s(])TODO:(?:[^.\n]|\n(?!\n)|\.(?!\s|$))*(?:\.|$)")
+
+
+def without_todos(md: str) -> str:
+    """Markdown with the page's "TODO: ..." sentences (and "(TODO: ...)") taken out."""
+    out = _TODO_RE.sub("", md)
+    out = re.sub(r"(?<=\S)[ \t]{3,}(?=\S)", "  ", out)
+    out = re.sub(r"[ \t]+\n", "\n", out)
+    return _tidy(out)
+
+
 def prose(text: str, ctx: PageContext) -> str:
-    """A prose piece as guide markdown: it does not depend on the setup."""
+    """A prose piece as guide markdown: the same for every setup, but for the
+    slots of the reader's values ([[!value]]) that ``fill_values`` fills."""
     from xenhowto.ikiwiki.expand import expand  # not needed when the pieces come from the cache
 
-    return _tidy(expand(text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [], "state": {},
-                                             "meta": {}})))
+    return without_todos(expand(text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [],
+                                                     "state": {}, "meta": {}})))
 
 
-def example_for(piece, values: dict, ctx: PageContext) -> examples.Example:
+def fill_values(text: str, values: dict) -> str:
+    """A guide text with the slots of the reader's values filled."""
+    from xenhowto.guide.matrix import fill, split
+
+    return fill(split(text), values)
+
+
+def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.Example:
     """A piece's example filled for a setup; a mistake in the page is a
     HowtoError naming its line (the page's build and check report it too)."""
     try:
-        return examples.from_directive(piece.kind, piece.directive, overrides=values)
+        return examples.from_directive(piece.kind, piece.directive, overrides=values, facts=facts)
     except DirectiveError as e:
         raise HowtoError(f"{ctx.path}:{piece.directive.line}: [[!{piece.kind}]]: {e}; "
                          "the guides are made from the page, so fix it first") from None
@@ -61,7 +81,10 @@ def snippet_markdown(ex: examples.Example) -> str:
 
 
 def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
+    from xenhowto.facts import load_facts
+
     values = setup.values
+    facts = load_facts()  # once, not once per snippet (each load checks the data's files)
     out: list[GuideStep] = []
     for step in sorted(steps, key=lambda s: (s.order, s.line)):
         if not applies(step.when, values):
@@ -73,14 +96,63 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
             if piece.text is not None:
                 text = piece.markdown if piece.markdown is not None else prose(piece.text, ctx)
                 if text:
-                    parts.append(text)
+                    parts.append(fill_values(text, values))
             else:
-                ex = example_for(piece, values, ctx)
+                ex = example_for(piece, dict(values, as_of=setup.as_of), ctx, facts=facts)
                 snippets.append(ex.as_json())
                 parts.append(snippet_markdown(ex))
         if parts:
             out.append(GuideStep(step.id, step.title, "\n\n".join(parts), snippets))
     return Guide(setup, out)
+
+
+def step_inputs(step: Step, ctx: PageContext) -> tuple[str, ...]:
+    """The setup values a step's text and snippets can depend on: the names its
+    conditions test, the values its templates read (snippets.variables.DEPENDS),
+    the slots of its prose and the <name> parts of its file paths.  A step of two
+    setups that agree on these comes out the same (tests hold Composer to it)."""
+    from xenhowto.guide.matrix import _MARK_RE
+    from xenhowto.snippets.variables import DEPENDS
+
+    names: set[str] = set(conditions.names(step.when)) if step.when else set()
+    for piece in step.pieces:
+        if piece.when:
+            names |= conditions.names(piece.when)
+        if piece.text is not None:
+            text = piece.markdown if piece.markdown is not None else prose(piece.text, ctx)
+            names |= {m.split("|")[0] for m in _MARK_RE.findall(text)}
+            continue
+        params = {k: v for k, v in piece.directive.params if k is not None}
+        names |= set(re.findall(r"<(\w+)>", params.get("path", "")))
+        if params.get("template"):
+            names |= set(examples.CONTEXT_KEYS) | {"toolstack", "dom0_arch", "xen"}
+            for var in examples.template_variables(params["template"]):
+                names |= set(DEPENDS.get(var, (var,)))
+    return tuple(sorted(names))
+
+
+class Composer:
+    """``compose`` for many setups of one page and date: each step is made once
+    for each combination of the values it reads (``step_inputs``), so the
+    thousands of setups of `--verify-all` or a test over every guide cost
+    little more than their distinct steps."""
+
+    def __init__(self, steps: list[Step], ctx: PageContext):
+        self.steps, self.ctx = steps, ctx
+        self._inputs = {id(s): step_inputs(s, ctx) for s in steps}
+        self._made: dict[tuple, GuideStep | None] = {}
+
+    def compose(self, setup: Setup) -> Guide:
+        values = dict(setup.values, as_of=setup.as_of)
+        out = []
+        for step in sorted(self.steps, key=lambda s: (s.order, s.line)):
+            key = (id(step), tuple(str(values.get(n)) for n in self._inputs[id(step)]))
+            if key not in self._made:
+                made = compose(setup, [step], self.ctx).steps
+                self._made[key] = made[0] if made else None
+            if self._made[key] is not None:
+                out.append(self._made[key])
+        return Guide(setup, out)
 
 
 def _setup_lines(guide: Guide) -> list[str]:
@@ -90,8 +162,8 @@ def _setup_lines(guide: Guide) -> list[str]:
     for name, dim in dims.items():
         if name == "xen" or v.get(name) in (None, ""):
             continue
-        if name.startswith("serial_") and v.get("console") != "serial":
-            continue  # only read with a serial console
+        if dim.listed is not None and not conditions.evaluate(dim.listed, v):
+            continue  # a value this setup does not use (serial port with a VGA console)
         value = ("yes" if v[name] else "no") if dim.kind == "flag" else v[name]
         lines.append(f"- {dim.label}: {value}")
     return lines

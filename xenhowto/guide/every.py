@@ -126,8 +126,7 @@ def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed
 
     m = model.load()
     facts = load_facts()
-    ctx = page_context(project, as_of)
-    page_steps = steps(project, as_of)
+    composer = compose.Composer(steps(project, as_of), page_context(project, as_of))
     summary = Summary()
     groups: dict[str, tuple[dict, dict]] = {}
     for given in valid_setups(project, as_of):
@@ -139,7 +138,7 @@ def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed
         if m.incomplete_notes(setup.values):
             summary.incomplete += 1
             continue
-        guide = compose.compose(setup, page_steps, ctx)
+        guide = composer.compose(setup)
         doc = json.loads(compose.to_json(guide))
         key = json.dumps(doc["steps"], sort_keys=True)
         groups.setdefault(key, (given, doc))

@@ -48,17 +48,14 @@ import re
 
 from xenhowto import examples
 from xenhowto.guide import compose, conditions, constraints, derived, model
-from xenhowto.guide.compose import _tidy
 from xenhowto.guide.fragments import applies
 from xenhowto.guide.setup import candidates
-from xenhowto.ikiwiki.context import GUIDE, PageContext
-from xenhowto.ikiwiki.expand import expand
 from xenhowto.snippets.variables import DEPENDS, SLOTS
 
 FORMAT = 1
 # A slot's value while pre-rendering: private-use characters no page text has.
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_MARK_RE = re.compile(f"{_OPEN}(\\w+(?:\\|mb)?){_CLOSE}")  # name, or name|mb (variables.size_mb)
+_MARK_RE = re.compile(f"{_OPEN}(\\w+(?:\\|(?:mb|disk))?){_CLOSE}")  # name, name|mb, name|disk (snippets.variables)
 SET = "*"  # key value of an optional slot that is set
 
 
@@ -86,11 +83,11 @@ def _py_str(value) -> str:
 
 
 def _slot(part: str, values: dict) -> str:
-    from xenhowto.snippets.variables import size_mb
+    from xenhowto.snippets.variables import partition_disk, size_mb
 
     name, _, how = part.partition("|")
     value = _py_str(values.get(name, ""))
-    return size_mb(value) if how == "mb" else value
+    return size_mb(value) if how == "mb" else partition_disk(value) if how == "disk" else value
 
 
 def fill(text, values: dict) -> str:
@@ -98,6 +95,12 @@ def fill(text, values: dict) -> str:
     if isinstance(text, str):
         return text
     return "".join(part if i % 2 == 0 else _slot(part, values) for i, part in enumerate(text))
+
+
+def split(text: str):
+    """A text with slots as ``texts`` holds it: a string, or a list whose odd
+    items are slot names."""
+    return _split(text)
 
 
 def _split(text: str):
@@ -203,8 +206,8 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             "recommended": setup_mod.recommended(name, rec) if d.default == "recommended" else [],
             "unavailable": unavailable.get(name, {}),
             "slot": slot, "empty": bool(pattern and pattern[0].match("")),
-            # when the guide's setup list shows it (mirrors compose._setup_lines)
-            "listed": ["==", "console", "serial"] if name.startswith("serial_") else None,
+            # when the guide's setup list shows it (compose._setup_lines)
+            "listed": d.listed,
         }
         if d.minimum is not None:
             entry["minimum"] = d.minimum
@@ -258,10 +261,10 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             cond = piece.when
             both = cond if step.when is None else (step.when if cond is None else ["and", step.when, cond])
             if piece.text is not None:
-                text = _tidy(expand(piece.text, PageContext(**{**ctx.__dict__, "target": GUIDE, "findings": [],
-                                                               "state": {}, "meta": {}})))
+                text = piece.markdown if piece.markdown is not None else compose.prose(piece.text, ctx)
                 if text:
-                    pieces.append({"when": cond, "md": texts.add(text), "html": texts.add(_html(text))})
+                    pieces.append({"when": cond, "md": texts.add(_split(text)),
+                                   "html": texts.add(_split(_html(text)))})
                 continue
             keys = sorted(_snippet_dims(piece, dims))
             variants: list[list] = []
@@ -269,7 +272,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             first = None
             for row in occurring(keys, both):
                 key = "|".join(row[:len(keys)])
-                values = dict(default, **slot_values)
+                values = dict(default, **slot_values, as_of=as_of)
                 values.update(zip(keys, row[len(keys):]))
                 ex = compose.example_for(piece, values, ctx)
                 first = first or ex
@@ -519,7 +522,7 @@ def compose_markdown(mx: dict, values: dict, departures: list[dict] = ()) -> str
         for piece in step["pieces"]:
             if not applies(piece["when"], values):
                 continue
-            parts.append(texts[piece["md"]] if "md" in piece else _snippet(mx, piece, values))
+            parts.append(fill(texts[piece["md"]], values) if "md" in piece else _snippet(mx, piece, values))
         if parts:
             number += 1
             out += [h["step"].format(number=number, title=step["title"]), "", "\n\n".join(parts), ""]

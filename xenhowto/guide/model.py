@@ -11,7 +11,7 @@ from xenhowto.findings import Finding, HowtoError
 from xenhowto.guide import conditions
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
-FREE_KINDS = ("size", "number", "name", "mac", "pci")
+FREE_KINDS = ("size", "number", "name", "mac", "pci", "nic", "device")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Dimension:
     help: str = ""
     minimum: int | None = None
     maximum: int | None = None
+    listed: list | None = None  # when a guide's setup list shows it (None: always)
 
     @property
     def flag(self) -> str:
@@ -83,6 +84,7 @@ def _build(raw: dict) -> SetupModel:
             name=name, kind=d["kind"], label=d.get("label", name), default=d.get("default"),
             choices=tuple(str(c) for c in d.get("choices", ())), help=d.get("help", ""),
             minimum=d.get("minimum"), maximum=d.get("maximum"),
+            listed=conditions.parse(d["listed"]) if d.get("listed") else None,
         )
         for name, d in raw["dimensions"].items()
     }

@@ -36,6 +36,10 @@ _PATTERNS = {
     "number": (re.compile(r"^[1-9][0-9]{0,8}$"), "write a whole number"),
     "pci": (re.compile(r"^$|^(?:0000:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$"),
             "write BUS:DEV.FN in hex, e.g. 00:0a.0"),
+    # a NetBSD interface name (driver and unit): a word of the shell and of /etc/ifconfig.*
+    "nic": (re.compile(r"^[a-z]{1,12}[0-9]{1,3}$"), "write an interface name as ifconfig -l lists it, e.g. wm0"),
+    # a disk partition (wd1e) or a wedge (dk3), as /dev names it
+    "device": (re.compile(r"^[a-z]{1,8}[0-9]{1,3}[a-p]$"), "write a partition as /dev names it, e.g. wd1e"),
 }
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off", "")
 

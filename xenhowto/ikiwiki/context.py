@@ -40,6 +40,9 @@ class PageContext:
     nesting: int = 0  # how deep in directives' own output this text is
     # severities of findings past MAX_FINDINGS, summed up by summarize()
     dropped: list[str] = field(default_factory=list)
+    # while the export renders a directive: the data entries and templates it read
+    # (xenhowto.ikiwiki.sourcemap); None when nobody asks
+    sources: list | None = None
 
     def record(self, finding: Finding) -> None:
         if len(self.findings) < MAX_FINDINGS:
@@ -62,6 +65,11 @@ class PageContext:
                 f"{len(self.dropped)} more problem(s) ({errors} error(s)) not listed: "
                 f"fix the first {MAX_FINDINGS} and check again", "error" if errors else "warning"))
             self.dropped.clear()
+
+    def note_source(self, *sources) -> None:
+        """Say that the directive being rendered read these (sourcemap.Source)."""
+        if self.sources is not None:
+            self.sources.extend(sources)
 
     def url_from_here(self, site_url: str) -> str:
         """A site-root-relative URL made relative to this page's URL."""

@@ -7,14 +7,17 @@
 - for the wiki export (WIKI) the directives the NetBSD wiki has and all
   wikilinks stay verbatim, and only the project's own directives are expanded.
 Problems go to ctx.findings with the source line; the text is still produced.
+``expand_mapped`` gives the export with its source map (sourcemap.py).
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
+from xenhowto import conflict_markers
 from xenhowto.findings import shorten
-from xenhowto.ikiwiki import directives, regions, wikilinks
+from xenhowto.ikiwiki import directives, regions, sourcemap, wikilinks
 from xenhowto.ikiwiki.context import MAX_NESTING, SITE, WIKI, DirectiveError, PageContext
+from xenhowto.ikiwiki.sourcemap import Mapped, Origin
 from xenhowto.ikiwiki.syntax import Directive, Escaped, Unclosed, WikiLink, code_block_lines, scan, substitute
 
 
@@ -37,19 +40,35 @@ def _directive(d: Directive, ctx: PageContext) -> str:
     return out
 
 
-def _nested(text: str, line: int, ctx: PageContext) -> str:
-    """Expand what a project directive produced (it may use wiki-native
-    directives and wikilinks); its problems are reported at the directive's line."""
-    if ctx.nesting >= MAX_NESTING:
-        ctx.error(line, f"directives expand into directives more than {MAX_NESTING} deep here "
-                        "(as ikiwiki, this is taken for a loop); the inner ones are left unexpanded")
-        return text
-    inner = replace(ctx, findings=[], dropped=[], nesting=ctx.nesting + 1)
-    out = expand(text, inner, nested=True)
+def _nested_context(ctx: PageContext) -> PageContext:
+    return replace(ctx, findings=[], sources=None, dropped=[], nesting=ctx.nesting + 1)
+
+
+def _too_deep(ctx: PageContext, line: int) -> bool:
+    """Directives expanding into directives past ikiwiki's limit: a finding."""
+    if ctx.nesting < MAX_NESTING:
+        return False
+    ctx.error(line, f"directives expand into directives more than {MAX_NESTING} deep here "
+                    "(as ikiwiki, this is taken for a loop); the inner ones are left unexpanded")
+    return True
+
+
+def _adopt(inner: PageContext, line: int, ctx: PageContext) -> None:
+    """A nested expansion's problems are reported at the directive's line."""
     for f in inner.findings:
         ctx.record(replace(f, line=line))
     ctx.dropped += inner.dropped
     ctx.meta.update(inner.meta)
+
+
+def _nested(text: str, line: int, ctx: PageContext) -> str:
+    """Expand what a project directive produced (it may use wiki-native
+    directives and wikilinks); its problems are reported at the directive's line."""
+    if _too_deep(ctx, line):
+        return text
+    inner = _nested_context(ctx)
+    out = expand(text, inner, nested=True)
+    _adopt(inner, line, ctx)
     return out
 
 
@@ -58,90 +77,168 @@ def _link(link: WikiLink, ctx: PageContext) -> str:
     return link.raw if ctx.target == WIKI else rendered
 
 
+def _replace(token, text: str, ctx: PageContext) -> str:
+    if isinstance(token, Directive):
+        out = _directive(token, ctx)
+        return out if out == token.raw else _nested(out, token.line, ctx)
+    if isinstance(token, WikiLink):
+        return _link(token, ctx)
+    if isinstance(token, Escaped):
+        # the wiki needs the backslash to keep showing the brackets
+        return "\\" + token.literal if ctx.target == WIKI else token.literal
+    if isinstance(token, Unclosed):
+        ctx.error(
+            token.line,
+            f"directive [[!{shorten(token.name)} is never closed: end it with ]] "
+            "(quote values that contain spaces or ]; use \"\"\"...\"\"\" across lines)",
+        )
+        return text[token.start : token.end]
+    raise AssertionError(token)
+
+
+def _finish(ctx: PageContext, text: str) -> None:
+    for line in conflict_markers.lines(text):
+        ctx.error(line, "an unresolved conflict of `howto sync` (<<<<<<< ... >>>>>>>): keep the text "
+                  "that is right, delete the markers, then run `howto sync` again")
+    for module in directives.REGISTRY.values():
+        finish = getattr(module, "finish", None)
+        if finish:
+            finish(ctx)
+    ctx.summarize()
+
+
 def expand(text: str, ctx: PageContext, nested: bool = False) -> str:
-    if ctx.target in (SITE, WIKI):
+    if ctx.target == WIKI:
+        return expand_mapped(text, ctx, nested).text
+    if ctx.target == SITE:
         # the full page at its as-of date: regions no available setup meets go (ikiwiki.regions)
-        text, lines = regions.reduce(text, ctx)
+        reduced, lines = regions.reduce(text, ctx)
         first = len(ctx.findings)
-        out = _expand(text, ctx, nested)
-        if len(lines) < text.count("\n") + 1 or lines != list(range(1, len(lines) + 1)):
-            ctx.findings[first:] = [replace(f, line=lines[min(max(f.line, 1), len(lines)) - 1])
-                                    for f in ctx.findings[first:]]
+        out = _expand(reduced, ctx, nested)
+        _page_lines(ctx, first, reduced, lines)
         return out
     return _expand(text, ctx, nested)
 
 
-def _expand(text: str, ctx: PageContext, nested: bool) -> str:
-    def one(token) -> str:
-        if isinstance(token, Directive):
-            out = _directive(token, ctx)
-            return out if out == token.raw else _nested(out, token.line, ctx)
-        if isinstance(token, WikiLink):
-            return _link(token, ctx)
-        if isinstance(token, Escaped):
-            # the wiki needs the backslash to keep showing the brackets
-            return "\\" + token.literal if ctx.target == WIKI else token.literal
-        if isinstance(token, Unclosed):
-            ctx.error(
-                token.line,
-                f"directive [[!{shorten(token.name)} is never closed: end it with ]] "
-                "(quote values that contain spaces or ]; use \"\"\"...\"\"\" across lines)",
-            )
-            return text[token.start : token.end]
-        raise AssertionError(token)
+def _page_lines(ctx: PageContext, first: int, reduced: str, lines: list[int]) -> None:
+    """Findings since ``first`` point at the page's lines, not the reduced text's."""
+    if len(lines) < reduced.count("\n") + 1 or lines != list(range(1, len(lines) + 1)):
+        ctx.findings[first:] = [replace(f, line=lines[min(max(f.line, 1), len(lines)) - 1])
+                                for f in ctx.findings[first:]]
 
-    out = substitute(text, one) if ctx.target == SITE else _substitute_blocks(text, one)
+
+def _expand(text: str, ctx: PageContext, nested: bool) -> str:
+    out = substitute(text, lambda token: _replace(token, text, ctx))
     if not nested:
-        for module in directives.REGISTRY.values():
-            finish = getattr(module, "finish", None)
-            if finish:
-                finish(ctx)
-        ctx.summarize()
+        _finish(ctx, text)
     return out
 
 
-def _substitute_blocks(text: str, replace_token) -> str:
-    """For the export: a project directive alone on its lines is replaced by
-    its block without extra blank lines, and one that produces nothing takes
-    its line (and a blank line, when that would leave two) with it, so the
-    wiki source reads as if written by hand.  A directive that makes inline
-    text (its module says INLINE) stays in its paragraph."""
-    out: list[str] = []
-    tail = ""  # the last characters written, to see a blank line before a cut
+def expand_mapped(text: str, ctx: PageContext, nested: bool = False) -> Mapped:
+    """The wiki export of ``text`` and the origin of each of its lines (the
+    full page at its as-of date: regions no available setup meets go)."""
+    if ctx.target != WIKI:
+        raise ValueError("expand_mapped is for the wiki export")
+    cuts = regions.cuts(text, ctx)
+    reduced, lines = regions.apply(text, cuts)
+    first = len(ctx.findings)
+    mapped = _blocks(reduced, ctx, nested)
+    _page_lines(ctx, first, reduced, lines)
+    if cuts:
+        mapped = sourcemap.uncut(mapped, text, reduced, cuts, lines)
+    return sourcemap.finish(text, mapped) if not nested else mapped
 
-    def write(piece: str) -> None:
-        nonlocal tail
+
+def _blocks(text: str, ctx: PageContext, nested: bool) -> Mapped:
+    """A project directive alone on its lines is replaced by its block without
+    extra blank lines, and one that produces nothing takes its line (and a
+    blank line, when that would leave two) with it, so the wiki source reads
+    as if written by hand.  A directive that makes inline text (its module
+    says INLINE) stays in its paragraph.  Everything else (text, wikilinks,
+    the wiki's own directives) is copied verbatim."""
+    chunks: list = []
+    tail = ""  # the last characters written, to see a blank line before a cut
+    written = False
+
+    def write(chunk) -> None:
+        nonlocal tail, written
+        piece = text[chunk[0]:chunk[1]] if isinstance(chunk, tuple) else chunk.text
+        chunks.append(chunk)  # empty ones too: an empty block marks its line generated, empty text its place
         if piece:
-            out.append(piece)
-            tail = (tail + piece)[-2:]
+            tail, written = (tail + piece)[-2:], True
 
     pos = 0
     for token in scan(text):
-        replacement = replace_token(token)
         start, end = token.start, token.end
-        changed = isinstance(token, Directive) and replacement != text[start:end]
-        module = directives.REGISTRY.get(token.name) if isinstance(token, Directive) else None
-        inline = bool(getattr(module, "INLINE", False))
+        if not isinstance(token, Directive):
+            _replace(token, text, ctx)  # verbatim in the export; its problems are still reported
+            continue
+        block = _directive_mapped(token, ctx)
+        if block is None:
+            continue
+        inline = bool(getattr(directives.REGISTRY.get(token.name), "INLINE", False))
         alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-        if changed and (inline or not alone):
-            replacement = replacement.rstrip("\n")  # the source's own line break follows
-        if changed and alone and not inline:
-            replacement = replacement.strip("\n")
-            if not replacement:
+        if inline or not alone:
+            block = _rstrip(block)  # the source's own line break follows
+        else:
+            block = _as_block(block, token, text, before=tail + text[pos:start])
+            if not block.text:
                 end = min(end + 1, len(text))
-            else:  # a block needs a blank line on each side to stay a block
-                before = tail + text[pos:start]  # what the output will end with
-                if start >= 2 and not before.endswith("\n\n"):
-                    replacement = "\n" + replacement
-                if end + 1 < len(text) and text[end + 1] != "\n":
-                    replacement += "\n"
-        write(text[pos:start])
-        write(replacement)
+        write((pos, start))
+        if block.text or not alone or inline:
+            write(block)
         pos = end
-        if changed and not replacement and alone and (tail == "\n\n" or not out) and text.startswith("\n", pos):
+        if not block.text and alone and (tail == "\n\n" or not written) and text.startswith("\n", pos):
             pos += 1  # the line it leaves would make two blank lines
-    write(text[pos:])
-    return "".join(out)
+    write((pos, len(text)))
+    out = "".join(text[c[0]:c[1]] if isinstance(c, tuple) else c.text for c in chunks)
+    mapped = Mapped(out, sourcemap.assemble(text, chunks))
+    if not nested:
+        _finish(ctx, text)
+    return mapped
+
+
+def _rstrip(block: Mapped) -> Mapped:
+    trail = len(block.text) - len(block.text.rstrip("\n"))
+    return Mapped(block.text[:len(block.text) - trail], block.lines[:len(block.lines) - trail])
+
+
+def _directive_mapped(d: Directive, ctx: PageContext) -> Mapped | None:
+    """A project directive's expansion with its origins; None when the export keeps it verbatim."""
+    saved, ctx.sources = ctx.sources, []
+    try:
+        out = _directive(d, ctx)
+        noted = ctx.sources
+    finally:
+        ctx.sources = saved
+    if out == d.raw or _too_deep(ctx, d.line):
+        return None
+    inner = _nested_context(ctx)
+    nested = expand_mapped(out, inner, nested=True)
+    _adopt(inner, d.line, ctx)
+    hand_written = getattr(directives.REGISTRY.get(d.name), "hand_written", None)
+    written = hand_written(d, out) if hand_written else None
+    return sourcemap.compose(nested, out, d, written, noted)
+
+
+def _as_block(block: Mapped, d: Directive, text: str, before: str) -> Mapped:
+    """Without its own leading and trailing blank lines, but with a blank line
+    on each side where there is none (``before``: what the output will end
+    with), so a block stays a block."""
+    body, lines = block.text, block.lines
+    lead = len(body) - len(body.lstrip("\n"))
+    trail = len(body) - len(body.rstrip("\n")) if body.strip("\n") else 0
+    body = body.strip("\n")
+    lines = lines[lead : len(lines) - trail] if body else []
+    if not body:
+        return Mapped("", [])
+    pad = Origin(line=d.line, directive=d.name)
+    start, end = d.start, d.end
+    if start >= 2 and not before.endswith("\n\n"):
+        body, lines = "\n" + body, [pad, *lines]
+    if end + 1 < len(text) and text[end + 1] != "\n":
+        body, lines = body + "\n", [*lines, pad]
+    return Mapped(body, lines)
 
 
 def code_warnings(text: str, ctx: PageContext) -> None:

@@ -36,7 +36,9 @@ class IkiwikiPreprocessor(Preprocessor):
         self.md.ikiwiki_context = ctx
         self.md.ikiwiki_source = source = "\n".join(lines)
         limits.check_depth(source, ctx.error)
-        return expand(source, ctx).split("\n")
+        # a page's history has expanded each day already (xenhowto.history)
+        out = self.ext.getConfig("expanded") or expand(source, ctx)
+        return out.split("\n")
 
 
 def _report_inline(md: Markdown, text: str) -> None:
@@ -109,8 +111,15 @@ class TocTreeprocessor(Treeprocessor):
     @staticmethod
     def build(headings, levels: int, startlevel: int) -> etree.Element:
         """ikiwiki's toc: the first heading's level (or startlevel) is the top;
-        deeper headings nest in the previous item; levels limits the depth."""
-        div = etree.Element("div", {"class": "toc"})
+        deeper headings nest in the previous item; levels limits the depth.
+
+        On the site it is a closed <details>: the wiki's long list would push
+        the first section a screen or more down, and the site's sidebar shows
+        the same headings.  Its <summary> is the site's (class site-only): the
+        list itself is the wiki's."""
+        div = etree.Element("details", {"class": "toc"})
+        summary = etree.SubElement(div, "summary", {"class": "site-only"})
+        summary.text = "Contents"
         start = startlevel or (int(headings[0].tag[1]) if headings else 1)
         stack = [(start, etree.SubElement(div, "ol"))]  # (level of this list, list)
         for h in headings:
@@ -148,6 +157,7 @@ class IkiwikiExtension(Extension):
             # ("" and not None: Python-Markdown reads a None default as a yes/no option)
             "context": ["", "a PageContext to fill instead of a new one (howto check reads its findings; "
                               "nothing is logged)"],
+            "expanded": ["", "the page's text as this preprocessor would expand it (given by xenhowto.history)"],
         }
         super().__init__(**kwargs)
 

@@ -64,33 +64,43 @@ def _cut_span(text: str, start: int, end: int) -> tuple[int, int]:
 def reduce(text: str, ctx: PageContext) -> tuple[str, list[int]]:
     """The text for the page at ``ctx.as_of`` and, per output line (index
     0 = line 1), its source line."""
-    lines = list(range(1, text.count("\n") + 2))
+    return apply(text, cuts(text, ctx))
+
+
+def cuts(text: str, ctx: PageContext) -> list[list[int]]:
+    """The spans [start, end) of ``text`` that the page at ``ctx.as_of`` leaves
+    out, in order and not overlapping (the export's source map needs them)."""
     if "[[!when" not in text or ctx.as_of is None:
-        return text, lines
+        return []
     from xenhowto.ikiwiki.directives import _facts
 
     try:
         view = _facts.view(ctx)
     except DirectiveError:
-        return text, lines
-    cuts: list[tuple[int, int]] = []
+        return []
+    found: list[tuple[int, int]] = []
     for start, end in _regions(text):
         decision = _decide(start, view)
         if decision == DROP:
-            cuts.append(_cut_span(text, start.start, end.end))
+            found.append(_cut_span(text, start.start, end.end))
         elif decision == UNWRAP:
-            cuts.append(_cut_span(text, start.start, start.end))
-            cuts.append(_cut_span(text, end.start, end.end))
-    if not cuts:
-        return text, lines
+            found.append(_cut_span(text, start.start, start.end))
+            found.append(_cut_span(text, end.start, end.end))
     # overlapping cuts (a region inside a dropped one) merge
-    cuts.sort()
+    found.sort()
     merged: list[list[int]] = []
-    for a, b in cuts:
+    for a, b in found:
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
+    return merged
+
+
+def apply(text: str, merged: list[list[int]]) -> tuple[str, list[int]]:
+    """``text`` without the spans ``merged`` (from ``cuts``), and the source line of each line."""
+    if not merged:
+        return text, list(range(1, text.count("\n") + 2))
     out, pos = [], 0
     for a, b in merged:
         out.append(text[pos:a])

@@ -154,31 +154,60 @@ class _Values:
         return None
 
 
-def parse_params(text: str) -> list[tuple[str | None, str]]:
-    """Split a directive's parameter text the way ikiwiki's preprocess() does
-    (key=, then one of its value forms, then whitespace or a line end)."""
+def _split_params(text: str) -> list[tuple[str | None, str, str, int, int]]:
+    """(key, form, value as written, start, end) of each parameter of a
+    directive's parameter text, split the way ikiwiki's preprocess() does
+    (key=, then one of its value forms, then whitespace or a line end);
+    start and end delimit the value inside its quotes."""
     n = len(text)
     delimited = lambda at: at >= n or text[at].isspace()  # noqa: E731  ikiwiki: (?:\s+|$) with /m
     values = _Values(text, _SPLIT_BARE_RE, delimited)
-    params: list[tuple[str | None, str]] = []
+    params = []
     pos = _SPACE_RE.match(text).end()
     while pos < n:
-        key, found = None, None
+        key, found, at = None, None, pos
         m = _KEY_RE.match(text, pos)
         if m:
-            found = values.value(m.end())
+            found, at = values.value(m.end()), m.end()
             key = m.group(0)[:-1] if found else None
         if found is None:
-            found = values.value(pos)
+            found, at = values.value(pos), pos
         if found is None:  # cannot happen after whitespace was skipped; stay safe
             pos += 1
             continue
         form, value, end = found
-        if form == "triple":
-            value = value.replace("\r\n", "\n").strip("\n")
-        params.append((key, value))
+        if form == "heredoc":
+            inner = text.index("\n", at) + 1  # after <<TAG and its line break
+        else:
+            inner = at + {"triple": 3, "single": 3, "quoted": 1, "bare": 0}[form]
+        params.append((key, form, value, inner, inner + len(value)))
         pos = _SPACE_RE.match(text, end).end()
     return params
+
+
+def parse_params(text: str) -> list[tuple[str | None, str]]:
+    """Split a directive's parameter text the way ikiwiki's preprocess() does."""
+    return [(key, value.replace("\r\n", "\n").strip("\n") if form == "triple" else value)
+            for key, form, value, _, _ in _split_params(text)]
+
+
+def value_spans(d: Directive) -> dict[str, tuple[int, int]]:
+    """key -> (start, end) of its value in ``d.raw`` as ``d.get(key)`` returns
+    it (inside the quotes; a triple-quoted value without its first and last
+    newlines), for the keys whose value is written there unchanged."""
+    head = 3 + len(d.name)  # "[[!" and the name
+    params = d.raw[head : len(d.raw) - 2]
+    base = head + len(params) - len(params.lstrip())
+    spans: dict[str, tuple[int, int]] = {}
+    for key, form, value, start, end in _split_params(params.strip()):
+        if form == "triple":
+            if "\r" in value:
+                continue
+            start += len(value) - len(value.lstrip("\n"))
+            end -= len(value) - len(value.rstrip("\n"))
+        if key is not None and key not in spans:
+            spans[key] = (base + start, base + max(start, end))
+    return spans
 
 
 class _Scanner:

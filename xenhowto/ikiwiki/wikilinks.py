@@ -70,8 +70,13 @@ def resolve(link: WikiLink, ctx: PageContext) -> str | None:
         return ctx.url_from_here(ctx.site_pages[found]) + anchor
     found = bestlink(ctx.page, name, ctx.known_wiki_pages)
     if found is not None:
-        return ctx.wiki_url.rstrip("/") + "/" + quote(found) + "/" + anchor
+        return wiki_page_url(ctx.wiki_url, found) + anchor
     return None
+
+
+def wiki_page_url(wiki_url: str, page: str) -> str:
+    """The address of a page on the wiki: https://wiki.netbsd.org/ports/xen/howto/"""
+    return wiki_url.rstrip("/") + "/" + quote(page) + "/"
 
 
 def absolute(href: str, link: WikiLink, ctx: PageContext) -> str:
@@ -80,7 +85,7 @@ def absolute(href: str, link: WikiLink, ctx: PageContext) -> str:
         return href
     name = bestlink(ctx.page, linkpage(link.target.strip()), ctx.site_pages) or ctx.page
     anchor = f"#{link.anchor}" if link.anchor else ""
-    return ctx.wiki_url.rstrip("/") + "/" + quote(name) + "/" + anchor
+    return wiki_page_url(ctx.wiki_url, name) + anchor
 
 
 def link_text(link: WikiLink) -> str:

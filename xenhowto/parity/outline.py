@@ -16,6 +16,10 @@ reduced to:
   ``https://wiki.netbsd.org/guide/inst/`` or a relative URL to its own page),
   anything else as written.
 
+The page's title is read apart from its blocks: ikiwiki shows it in the page
+header (``<span class="title">``, outside the content), the site as the
+heading of class ``wiki-title`` (xenhowto.sitepage).
+
 Text is whitespace-normalized; inline code, emphasis, strong emphasis and the
 like are kept as markers (⟨em⟩x⟨/em⟩) so that e.g. an underscore read as
 emphasis on one side and as a letter on the other shows up.  A list item's own
@@ -32,6 +36,8 @@ import posixpath
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
+
+from xenhowto.sitepage import TITLE_CLASS
 
 IKIWIKI = "ikiwiki"
 MKDOCS = "mkdocs"
@@ -70,6 +76,7 @@ class Link:
 class Outline:
     blocks: list[Block] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    title: str | None = None  # the title the page shows, None when it shows none
 
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind in _HEADINGS]
@@ -114,6 +121,16 @@ class _Extractor(HTMLParser):
         self.anchors: dict[str, int] = {}  # id/name -> index of the heading block
         self.heading_slot: int | None = None
         self.drop_slots: set[int] = set()
+        self.title_parts: list[str] | None = None  # collecting the title's text
+        self.title_depth = 0
+        self.title: str | None = None
+
+    # -- the title -----------------------------------------------------------
+    def _is_title(self, tag: str, attrs: dict) -> bool:
+        classes = (attrs.get("class") or "").split()
+        if self.flavor == IKIWIKI:
+            return not self.inside and tag == "span" and "title" in classes
+        return self.inside and tag == "h1" and TITLE_CLASS in classes
 
     # -- the content root -------------------------------------------------
     def _is_root(self, tag: str, attrs: dict) -> bool:
@@ -129,6 +146,12 @@ class _Extractor(HTMLParser):
     # -- parser callbacks --------------------------------------------------
     def handle_starttag(self, tag: str, attr_list) -> None:
         attrs = {k: (v or "") for k, v in attr_list}
+        if self.title_parts is not None:
+            self.title_depth += tag not in _VOID
+            return
+        if self.title is None and self._is_title(tag, attrs):
+            self.title_parts, self.title_depth = [], 1
+            return
         if not self.inside:
             if not self.done and self._is_root(tag, attrs):
                 self.inside = True
@@ -150,6 +173,11 @@ class _Extractor(HTMLParser):
             self._void(tag, {k: (v or "") for k, v in attr_list})
 
     def handle_endtag(self, tag: str) -> None:
+        if self.title_parts is not None and tag not in _VOID:
+            self.title_depth -= 1
+            if not self.title_depth:
+                self.title, self.title_parts = normalize_space("".join(self.title_parts)), None
+            return
         if not self.inside or tag in _VOID:
             return
         if not self.stack:  # the content root itself closes
@@ -167,6 +195,9 @@ class _Extractor(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self.title_parts is not None:
+            self.title_parts.append(data)
+            return
         if not self.inside or self.skip:
             return
         if self.collectors:
@@ -181,9 +212,13 @@ class _Extractor(HTMLParser):
         # Material/toc's permalink: <a class="headerlink" href="#id">¶</a> after
         # each heading; a theme decoration, not text of the page.  And what the
         # site adds around a wiki page (class="site-only": links to the site's
-        # own guides, which the wiki does not have) is not part of the page.
+        # own guides, which the wiki does not have) is not part of the page, nor
+        # are Material's page buttons (md-content__button: to the page's source
+        # and to the page on the wiki).
         classes = attrs.get("class", "").split()
-        return (tag == "a" and "headerlink" in classes) or "site-only" in classes
+        # Material's facts under a page (last update) are the theme's too.
+        return (tag == "a" and ("headerlink" in classes or "md-content__button" in classes)) \
+            or "site-only" in classes or "md-source-file" in classes
 
     def _void(self, tag: str, attrs: dict) -> None:
         if self.skip:
@@ -309,7 +344,7 @@ def extract(html: str, flavor: str, page_url: str, wiki_url: str = "https://wiki
             heading = p.blocks[slot] if slot is not None else None
             target = f"#heading:{heading.text}" if heading is not None else f"#{anchor}"
         links.append(Link(target, normalize_space("".join(parts))))
-    return Outline(blocks, links)
+    return Outline(blocks, links, p.title)
 
 
 def _context(blocks: list[Block], index: int) -> str:
@@ -355,7 +390,10 @@ def _diff_seq(what: str, ours: list, theirs: list, context) -> list[str]:
 
 def diff(ours: Outline, theirs: Outline) -> list[str]:
     """Human-readable differences, ours (MkDocs) against ikiwiki's; [] when equal."""
-    out = _diff_seq("block", ours.blocks, theirs.blocks, lambda i: _context(ours.blocks, i))
+    out = []
+    if ours.title != theirs.title:
+        out.append(f"title: ours {_show(ours.title or '(none)')}\n    ikiwiki {_show(theirs.title or '(none)')}")
+    out += _diff_seq("block", ours.blocks, theirs.blocks, lambda i: _context(ours.blocks, i))
     targets_ours = [lk.target for lk in ours.links]
     targets_theirs = [lk.target for lk in theirs.links]
     sm = difflib.SequenceMatcher(None, targets_ours, targets_theirs, autojunk=False)

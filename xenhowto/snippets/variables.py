@@ -10,7 +10,7 @@ SLOT_OPEN = "\ue000"  # xenhowto.guide.matrix.marker: a builder slot
 
 # Values the reader types: substituted verbatim, never branched on, so the
 # browser can fill them into one pre-rendered text.
-SLOTS = ("name", "memory", "disk_size", "mac", "dom0_mem", "serial_speed", "pci")
+SLOTS = ("name", "memory", "disk_size", "mac", "dom0_mem", "serial_speed", "pci", "nic", "partition")
 
 # derived name -> setup dimensions it depends on
 DEPENDS = {
@@ -24,6 +24,12 @@ DEPENDS = {
     "type_key": ("xen",),
     "disk_vdev": ("domu", "domu_type"),
     "dom0_mem_mb": ("dom0_mem",),
+    "release_url": ("netbsd",),
+    "dom0_port": ("dom0_arch",),
+    "domu_port": ("domu",),
+    "domu_install_kernel": ("domu",),
+    "domu_install_kernel_path": ("domu",),
+    "partition_disk": ("partition",),
     "netbsd_console": ("console", "serial_port"),
     "xen_console": ("console", "serial_port", "serial_speed"),
     "daemons": ("toolstack", "xen"),
@@ -37,6 +43,20 @@ def _kernel(facts, role: str, arch: str, guest_type: str | None = None):
             return k
     what = f"{guest_type} " if guest_type else ""
     raise LookupError(f"data/netbsd_kernels.yaml has no {what}{role} kernel for {arch}")
+
+
+# The private network of a NAT setup: the dom0's bridge1 is its gateway, the
+# domU its first host (RFC 1918 addresses; the page's NAT section says so).
+NAT = {"nat_net": "10.0.0.0/24", "nat_gateway": "10.0.0.1", "nat_domu": "10.0.0.2"}
+PORTS = {"amd64": "amd64", "i386pae": "i386", "i386": "i386"}
+
+
+def partition_disk(value) -> str:
+    """The disk of a partition a reader typed (wd1e: wd1); of a builder slot, its marker."""
+    text = str(value)
+    if text.startswith(SLOT_OPEN):
+        return text[:-1] + "|disk" + text[-1]
+    return text[:-1]
 
 
 def size_mb(value) -> str:
@@ -58,6 +78,20 @@ def _dom0_arch_kind(values) -> str:
     return "i386" if values.get("domu") == "netbsd-i386" else "i386pae"
 
 
+def release_url(facts, branch: str, as_of) -> str:
+    """The URL of the newest release of a NetBSD branch at ``as_of`` (data/netbsd_kernels.yaml)."""
+    import datetime as dt
+
+    from xenhowto.facts.view import View
+
+    day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+    view = View(facts, day)
+    br = view.branch(branch)
+    if br is None:
+        return ""
+    return facts.release_url.format(release=view.netbsd_release(br))
+
+
 def derive(values: dict, facts, view=None) -> dict:
     """The template variables for a (complete or partial) setup."""
     out = dict(values)
@@ -71,6 +105,12 @@ def derive(values: dict, facts, view=None) -> dict:
         k = _kernel(facts, "dom0", _dom0_arch_kind(values))
         out["dom0_kernel"] = f"netbsd-{k.name}.gz"
         out["dom0_kernel_path"] = "/usr/obj/" + k.path
+        out["dom0_port"] = k.path.split("/")[1]
+    out.update(NAT)
+    if values.get("netbsd") and values.get("as_of") and facts.release_url:
+        out["release_url"] = release_url(facts, str(values["netbsd"]), values["as_of"])
+    if values.get("partition") is not None:
+        out["partition_disk"] = partition_disk(values["partition"])
     domu = values.get("domu")
     guest_type = values.get("domu_type") or "pv"
     if domu in DOMU and guest_type != "hvm":
@@ -81,6 +121,12 @@ def derive(values: dict, facts, view=None) -> dict:
         if k is not None:
             out["domu_kernel"] = f"netbsd-{k.name}.gz"
             out["domu_kernel_path"] = "/usr/obj/" + k.path
+        out["domu_port"] = PORTS[DOMU[domu][0]]
+        installer = next((k for k in facts.kernels if k.role == "domU" and k.install
+                          and k.arch == DOMU[domu][0]), None)
+        if installer is not None:
+            out["domu_install_kernel"] = installer.file
+            out["domu_install_kernel_path"] = "/usr/obj/" + installer.path
     if xen and facts.type_key is not None:
         from xenhowto.facts.model import version_key
 

@@ -286,6 +286,160 @@ def autostart_end(run: Run) -> list[Problem]:
     return out
 
 
+# --- the goal: a domU running its installed system, reached on its console and the network ----
+
+def _started_step(run: Run, name: str, installer: bool | None = None) -> int:
+    """The last step that started domain ``name`` (with the installer or not), else 0."""
+    steps = [e["step"] for e in run.events for c in (e.get("effect") or {}).get("started", [])
+             if c.get("domain") == name and (installer is None or bool(c.get("installer")) == installer)]
+    return max(steps, default=0)
+
+
+def _event_step(run: Run, key: str, name: str) -> int:
+    return max((e["step"] for e in run.events if (e.get("effect") or {}).get(key) == name), default=0)
+
+
+def domu_goal_end(run: Run, state: dict, domu_root: str | None) -> list[Problem]:
+    """The guide's domU runs its own kernel on an installed disk, its console was reached,
+    its vif has a way out, and its settings let a reader log in and reach it."""
+    setup = run.setup
+    name = str(setup.get("name") or "")
+    if not name or not str(setup.get("domu", "")).startswith("netbsd"):
+        return []
+    dom = state["domains"].get(name)
+    install_step = max((e["step"] for e in run.events
+                        if ((e.get("effect") or {}).get("domu_installed") or {}).get("domain") == name), default=0)
+    if not install_step:
+        return [(_started_step(run, name, True) or 0,
+                 f"no step installs a system on {name}'s disk (start it with the installer's kernel and "
+                 "its console, then run sysinst): the domU has nothing to boot")]
+    if dom is None:
+        config = f"{CONFIG_DIR}/{name}"
+        tried = [e for e in run.events if e["step"] > install_step and e.get("cmd") in ("xl", "xm")
+                 and e.get("argv", [None])[:1] == ["create"] and e.get("rc")]
+        if tried:
+            return []  # the failed start is reported where it happened
+        return [(_started_step(run, name) or install_step,
+                 f"at the end, the domain {name} is not running: installed at step {install_step}, it is "
+                 f"never started again with its own kernel ({setup.get('toolstack', 'xl')} create -c {config})")]
+    start = _started_step(run, name)
+    out = []
+    if not dom.get("console"):
+        out.append((start, f"nobody reaches {name}'s console once it runs its installed system "
+                           f"({setup.get('toolstack', 'xl')} create -c, or {setup.get('toolstack', 'xl')} "
+                           f"console {name}), so nobody can log in"))
+    from xenhowto.verify.standins.network import uplink
+    for i, vif in enumerate(dom.get("vifs", [])):
+        why = uplink(state, vif.get("bridge"))
+        if why:
+            bridge = vif.get("bridge") or ""
+            culprit = run.last_step_touching(f"/etc/ifconfig.{bridge}", "/etc/npf.conf", "/etc/sysctl.conf") \
+                or start
+            out.append((culprit, f"{name}'s vif {i} is on {bridge or 'no bridge'}, which cannot reach the "
+                                 f"network: {why}"))
+    if not dom.get("vifs"):
+        out.append((start, f"{name} has no vif: it cannot be reached over the network"))
+    if domu_root is not None:
+        out += _domu_settings(run, domu_root, name)
+    return out
+
+
+def _domu_settings(run: Run, domu_root: str, name: str) -> list[Problem]:
+    """Login on the console and the network, from the domU's own /etc."""
+    step = run.domu_step or 0
+    rc = world.rc_conf(domu_root)
+    out = []
+    if rc.get("hostname") != name:
+        out.append((step, f"the domU's /etc/rc.conf sets hostname={rc.get('hostname') or '(nothing)'}, "
+                          f"not {name}"))
+    if run.setup.get("network") == "nat":
+        gateway, want = "10.0.0.1", "10.0.0."
+        if want not in rc.get("ifconfig_xennet0", "") or rc.get("defaultroute") != gateway:
+            out.append((step, "behind NAT the domU needs a fixed address on the domUs' network and the "
+                              f"dom0 as gateway (ifconfig_xennet0=\"inet 10.0.0.2 netmask 255.255.255.0\", "
+                              f"defaultroute={gateway} in its /etc/rc.conf)"))
+    elif not world.checkyesno(rc.get("dhcpcd")) and "dhcp" not in rc.get("ifconfig_xennet0", ""):
+        out.append((step, "the domU's /etc/rc.conf configures no network (dhcpcd=YES, or ifconfig_xennet0)"))
+    if not world.checkyesno(rc.get("powerd")):
+        out.append((step, "the domU's /etc/rc.conf does not enable powerd: shutting the dom0 down (or "
+                          f"{run.setup.get('toolstack', 'xl')} shutdown {name}) would not stop it cleanly"))
+    on = _ttys_on(domu_root)
+    consoles = [t for t in on if t in ("console", "constty")]
+    if not consoles:
+        out.append((step, "the domU's /etc/ttys runs no getty on the console: no login prompt there"))
+    elif len(consoles) > 1:
+        out.append((step, "the domU's /etc/ttys runs getty on both console and constty: two login "
+                          "prompts fight over one console"))
+    screens = [t for t in on if t.startswith("ttyE")]
+    if screens:
+        out.append((step, f"the domU's /etc/ttys runs getty on {', '.join(screens)}: a domU has no wscons "
+                          "screens, so init respawns them forever"))
+    return out
+
+
+def _ttys_on(root: str) -> list[str]:
+    try:
+        with open(os.path.join(root, "etc/ttys"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 4 and " on " in f" {' '.join(words[2:])} ":
+            out.append(words[0])
+    return out
+
+
+def persistent_end(run: Run) -> list[Problem]:
+    """What the next dom0 boot needs to bring the domU's storage and network back."""
+    setup = run.setup
+    rc = world.rc_conf(run.root)
+    out = []
+    step = run.last_step_touching("/etc/rc.conf")
+    if setup.get("disk") == "lvm" and not world.checkyesno(rc.get("lvm")):
+        lvm_step = max((e["step"] for e in run.events if e.get("cmd") == "lvm" and not e.get("rc")), default=step)
+        out.append((lvm_step, "/etc/rc.conf does not set lvm=YES: after the next boot the logical volumes are "
+                          "not active and the domU's disk is missing"))
+    if setup.get("network") == "nat":
+        if not world.checkyesno(rc.get("npf")):
+            out.append((step, "/etc/rc.conf does not set npf=YES: after the next boot nothing translates the "
+                              "domUs' addresses"))
+        try:
+            with open(world.at(run.root, "/etc/sysctl.conf"), encoding="utf-8", errors="replace") as f:
+                sysctl_conf = f.read()
+        except OSError:
+            sysctl_conf = ""
+        if not any(line.split("#", 1)[0].replace(" ", "") == "net.inet.ip.forwarding=1"
+                   for line in sysctl_conf.splitlines()):
+            out.append((run.last_step_touching("/etc/sysctl.conf"),
+                        "/etc/sysctl.conf does not set net.inet.ip.forwarding=1: after the next boot the "
+                        "dom0 no longer routes for the domUs"))
+    elif setup.get("network") == "bridge":
+        nic = str(setup.get("nic") or "wm0")
+        try:
+            with open(world.at(run.root, "/etc/ifconfig.bridge0"), encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        if text and nic not in text.split():
+            words = " ".join(text.split())
+            if f"add {nic}" not in words:
+                out.append((run.last_step_touching("/etc/ifconfig.bridge0"),
+                            f"/etc/ifconfig.bridge0 does not add {nic} to the bridge: after the next boot "
+                            "the domUs have no way out"))
+    return out
+
+
+def console_text(run: Run, texts: list[str]) -> list[Problem]:
+    """A step that tells how to leave a console (^]) before any step opened one."""
+    opened = {e["step"] for e in run.events
+              if (e.get("effect") or {}).get("console") or (e.get("effect") or {}).get("domu_installed")}
+    first = min(opened, default=None)
+    return [(n, "tells how to leave a console (^]) before any step opened one")
+            for n, text in enumerate(texts, 1) if "^]" in text and (first is None or first > n)]
+
+
 # --- the step's own commands ------------------------------------------------------------------
 
 def toolstack_now(run: Run, step: int, events: list[dict]) -> list[Problem]:
@@ -312,8 +466,9 @@ def after_step(run: Run, step: int, changed: set[str], events: list[dict]) -> li
     return out
 
 
-def at_end(run: Run) -> tuple[list[Problem], list[str]]:
+def at_end(run: Run, texts: list[str] | None = None, domu_root: str | None = None) -> tuple[list[Problem], list[str]]:
     state = run.state()
     problems = rc_conf_end(run) + boot_end(run, state) + packages_end(run) + domu_end(run, state) \
-        + autostart_end(run) + macs_now(run, len(run.titles))
+        + autostart_end(run) + macs_now(run, len(run.titles)) + persistent_end(run) \
+        + domu_goal_end(run, state, domu_root) + console_text(run, texts or [])
     return problems, boot_menu_notes(run, state)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from xenhowto.verify.standins import world
 
 _SKIP = {"proc", "tmp", "dev", ".standins", "usr/obj", "usr/mdec", "usr/bin", "usr/lib", "usr/lib64",
-         "var/db/standins.jsonl", "var/db/standins.state", "kern"}
+         "var/db/standins.jsonl", "var/db/standins.state", "kern",
+         "var/db/standins-domu"}
 
 
 def _scan(root: str, rel: str, out: dict) -> None:
@@ -51,6 +52,7 @@ class Run:
     events: list[dict] = field(default_factory=list)  # the ledger, each event with "step"
     reported: set = field(default_factory=set)  # keys of problems already reported
     ledger_offset: int = 0
+    domu_step: int = 0  # the last step that typed something in the domU
     _last: dict = field(default_factory=dict)
 
     def __post_init__(self):

@@ -12,8 +12,9 @@ Parent directories are not created: a reader's editor cannot save
 
 Besides create and append, ``edit`` changes lines that are already there:
 each line of the snippet replaces the file's line with the same key (a
-boot.cfg ``menu=Label:`` entry, an ``name=`` assignment); a line whose key
-the file does not have is an error, as there is nothing to edit.
+boot.cfg ``menu=Label:`` entry, a ``name=`` or xl ``name = value``
+assignment, an /etc/ttys line by its terminal's name); a line whose key the
+file does not have is an error, as there is nothing to edit.
 """
 from __future__ import annotations
 
@@ -90,11 +91,16 @@ def write(root: str, path: str, content: str, append: bool = False) -> str:
     return host
 
 
-def line_key(line: str) -> str | None:
-    """What identifies a line for ``edit``: "menu=Xen:" for a boot.cfg entry, "name=" for name=value."""
+def line_key(line: str, path: str = "") -> str | None:
+    """What identifies a line for ``edit``: "menu=Xen:" for a boot.cfg entry, "name=" for
+    ``name=value`` or ``name = value``, the terminal ("ttyE0") for a line of /etc/ttys."""
     stripped = line.strip()
+    if path.endswith("/etc/ttys"):
+        word = stripped.split(None, 1)[0] if stripped else ""
+        return None if not word or word.startswith("#") else word
     name, eq, rest = stripped.partition("=")
-    if not eq or not name or " " in name:
+    name = name.strip()
+    if not eq or not name or " " in name or "\t" in name:
         return None
     if name == "menu":
         label, colon, _ = rest.partition(":")
@@ -115,10 +121,11 @@ def edit(root: str, path: str, content: str) -> str:
     for new in content.splitlines():
         if not new.strip():
             continue
-        key = line_key(new)
+        key = line_key(new, path)
         if key is None:
-            raise PathError(f"cannot edit {path}: {new!r} has no key (menu=Label: or name=) to find its line")
-        matches = [i for i, old in enumerate(lines) if line_key(old) == key]
+            raise PathError(f"cannot edit {path}: {new!r} has no key (menu=Label:, name= or a terminal's "
+                            "name) to find its line")
+        matches = [i for i, old in enumerate(lines) if line_key(old, path) == key]
         if not matches:
             raise PathError(f"cannot edit {path}: no line {key}... to change (add it first)")
         lines[matches[-1]] = new

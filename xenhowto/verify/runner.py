@@ -146,7 +146,8 @@ def verify(guide: dict, sandbox: Sandbox | None = None, keep_root: bool = False,
             events = [e for e in run.events if e["step"] == n]
             for s, msg in checks.after_step(run, n, changed, events):
                 col.fail(s, msg)
-        problems, notes = checks.at_end(run)
+        texts = [str(s.get("text", "")) if isinstance(s, dict) else "" for s in steps]
+        problems, notes = checks.at_end(run, texts, _domu_tree(sandbox, run))
         for s, msg in problems:
             col.fail(s, msg)
         for msg in notes:
@@ -172,6 +173,16 @@ def _snippet(sandbox: Sandbox, run: Run, col: _Collector, n: int, k: int, snip, 
         return
     if kind == "output":
         return
+    host = snip.get("host", "dom0")
+    if host not in ("dom0", "domU"):
+        col.fail(n, f"{kind} snippet {k}: host {host!r} is neither dom0 nor domU")
+        return
+    root = run.root
+    if host == "domU":
+        root, why = _domu_root(sandbox, run)
+        if root is None:
+            col.fail(n, f"{kind} snippet {k} is typed in the domU, but {why}", key=("domU", n, why))
+            return
     if kind == "file":
         path, action = snip.get("path"), snip.get("action", "create")
         if action not in ("create", "append", "edit"):
@@ -179,21 +190,22 @@ def _snippet(sandbox: Sandbox, run: Run, col: _Collector, n: int, k: int, snip, 
             return
         try:
             if action == "edit":
-                rootpath.edit(run.root, path, content)
+                rootpath.edit(root, path, content)
             else:
-                rootpath.write(run.root, path, content, append=(action == "append"))
+                rootpath.write(root, path, content, append=(action == "append"))
         except rootpath.PathError as e:
-            col.fail(n, f"file snippet {k}: {e}")
+            col.fail(n, f"file snippet {k}{' (in the domU)' if host == 'domU' else ''}: {e}")
             return
-        if validators:
+        if validators and host == "dom0":
             _validate_file(run, col, n, path, context)
+        if host == "domU":
+            run.domu_step = n
         return
-    host = snip.get("host", "dom0")
     if host == "domU":
-        col.note(f"step {n} ({run.title(n)}): commands typed in the domU are not run (the sandbox is the dom0)")
-        return
-    if host != "dom0":
-        col.fail(n, f"shell snippet {k}: host {host!r} is neither dom0 nor domU")
+        r = sandbox.run(root, content)
+        if r.returncode != 0:
+            col.fail(n, "in the domU: " + _shell_failure(r.stderr, [], r.returncode))
+        run.domu_step = n
         return
     r = sandbox.run(run.root, f"ulimit -S -f {file_size_limit(run.setup)}\n{content}")
     events = run.new_events(n)
@@ -211,6 +223,45 @@ def _snippet(sandbox: Sandbox, run: Run, col: _Collector, n: int, k: int, snip, 
             col.fail(n, f"`{' '.join([e['cmd']] + e.get('argv', []))}`: {m}", key=("synopsis", n, m))
     if r.returncode != 0:
         col.fail(n, _shell_failure(r.stderr, events, r.returncode))
+
+
+def _domu_root(sandbox: Sandbox, run: Run) -> tuple[str | None, str]:
+    """The host path of the setup's domU's files, or None and why nobody could type there now.
+
+    Typing in the domU takes the domain running a system installed on its
+    disk, and a reader at its console (``xl create -c`` or ``xl console``).
+    """
+    from xenhowto.verify.standins import xentools
+    state = run.state()
+    name = str(run.setup.get("name") or "")
+    dom = state["domains"].get(name)
+    if dom is None:
+        return None, f"the domain {name} is not running at this step"
+    if dom.get("installer"):
+        return None, f"{name} runs the installer, not its installed system"
+    if not dom.get("console"):
+        return None, (f"no step has opened {name}'s console ({run.setup.get('toolstack', 'xl')} create -c, "
+                      f"or {run.setup.get('toolstack', 'xl')} console {name}) to log in")
+    system = state["disks"].get(dom.get("root") or "")
+    if not system:
+        return None, f"{name}'s disk holds no installed system"
+    tree = system.get("tree") or xentools.tree_of(dom["root"])
+    host = sandbox.domu_tree(run.root, tree, system, run.setup.get("ttys_constty") == "yes", name)
+    return host, ""
+
+
+def _domu_tree(sandbox: Sandbox, run: Run) -> str | None:
+    """The host path of the files installed for the setup's domU (as sysinst left them when no
+    step typed anything there), None when nothing was installed."""
+    name = str(run.setup.get("name") or "")
+    for info in run.state().get("disks", {}).values():
+        if info.get("by") == name and info.get("tree"):
+            try:
+                return sandbox.domu_tree(run.root, info["tree"], info, run.setup.get("ttys_constty") == "yes",
+                                         name)
+            except (OSError, rootpath.PathError):
+                return None
+    return None
 
 
 def _bare(message: str) -> str:

@@ -1,9 +1,12 @@
 """A stand-in NetBSD dom0: a temporary root tree, and bubblewrap to run shell in it.
 
-The tree looks like NetBSD/amd64 (or i386) freshly installed, before Xen: the
-boot blocks and /boot.cfg with the stock menu, a GENERIC /netbsd, rc.conf,
-device nodes as plain files (no xencons/xenevt, so ``MAKEDEV xen`` matters),
-and a release tree with the Xen kernels a guide copies.  NetBSD commands are
+The tree looks like NetBSD/amd64 (or i386) freshly installed from the
+setup's release, before Xen: the boot blocks and /boot.cfg with the stock
+menu, a GENERIC /netbsd, rc.conf, device nodes as plain files (no
+xencons/xenevt, so ``MAKEDEV xen`` matters), and nothing else: the kernels a
+guide uses come from the release on NetBSD's mirrors (the ``ftp`` stand-in),
+except for a reader who said they bring their own build (``kernels: build``),
+whose build's release directory is there.  NetBSD commands are
 stand-ins (``standins/``) installed where NetBSD has them (/bin/dd,
 /sbin/ifconfig, /usr/sbin/pkg_add, /dev/MAKEDEV) and first in PATH.
 
@@ -30,6 +33,7 @@ import tempfile
 import threading
 
 from xenhowto.findings import HowtoError
+from xenhowto.verify import rootpath
 from xenhowto.verify.standins import devices, main as standin_main, world
 
 STANDINS_DIR = "/.standins"
@@ -41,6 +45,7 @@ LOCATIONS = {
     "dd": "/bin", "ifconfig": "/sbin", "brconfig": "/sbin", "fdisk": "/sbin", "reboot": "/sbin",
     "shutdown": "/sbin", "vnconfig": "/usr/sbin", "installboot": "/usr/sbin", "cpuctl": "/usr/sbin",
     "pkg_add": "/usr/sbin", "pkg_delete": "/usr/sbin", "pkg_info": "/usr/sbin", "uname": "/usr/bin",
+    "ftp": "/usr/bin", "lvm": "/sbin", "disklabel": "/sbin", "sysctl": "/sbin", "npfctl": "/sbin",
 }
 # NetBSD's /bin programs that Debian also has, linked to the host's copy.
 BIN_FROM_HOST = ("cat", "chmod", "cp", "date", "df", "echo", "ed", "expr", "hostname", "kill", "ln",
@@ -133,15 +138,73 @@ exit $status
 """
 
 
+def ttys(constty: bool) -> str:
+    """NetBSD/x86's /etc/ttys: getty on console (NetBSD 5 to 8) or on constty (9 and later),
+    none on the wscons screens ttyE0-3 (data/netbsd_branches.yaml, constty_getty)."""
+    lines = ["#", "# name\tgetty\t\t\t\ttype\tstatus\t\tcomments", "#",
+             f"console\t\"/usr/libexec/getty Pc\"\t\tvt100\t{'off' if constty else 'on'} secure",
+             f"constty\t\"/usr/libexec/getty Pc\"\t\tvt100\t{'on' if constty else 'off'} secure"]
+    lines += [f"ttyE{i}\t\"/usr/libexec/getty Pc\"\t\twsvt25\toff secure" for i in range(4)]
+    lines += [f"tty0{i}\t\"/usr/libexec/getty std.9600\"\tunknown off secure" for i in range(4)]
+    return "\n".join(lines) + "\n"
+
+
+WSCONS_CONF = """\
+#
+# workstation console configuration
+
+# screens to create
+#\tidx\tscreen\temul
+screen\t0\t-\tvt100
+screen\t1\t-\tvt100
+screen\t2\t-\tvt100
+screen\t3\t-\tvt100
+"""
+# /etc/rc.conf as sysinst leaves it on an x86 install where the reader set
+# nothing else: configured, and wscons for the screens of a physical console.
+SYSINST_RC_CONF = """\
+#\t$NetBSD: rc.conf (as sysinst leaves it) $
+if [ -r /etc/defaults/rc.conf ]; then
+\t. /etc/defaults/rc.conf
+fi
+rc_configured=YES
+wscons=YES
+"""
+
+
+def release_of(setup: dict) -> str:
+    """The NetBSD release the setup's dom0 installs (the newest of its branch
+    at the guide's date), or "current"."""
+    import datetime as dt
+
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.view import View
+
+    branch = str(setup.get("netbsd", "current"))
+    when = setup.get("as_of")
+    if branch == "current" or not when:
+        return "current"
+    view = View(load_facts(), dt.date.fromisoformat(str(when)))
+    br = view.branch(branch)
+    return view.netbsd_release(br) if br is not None else "current"
+
+
 def machine_of(setup: dict) -> dict:
-    """The stand-in hardware for a setup: its architecture, disks and memory."""
+    """The stand-in hardware for a setup: its architecture, disks, interfaces
+    and memory, and the NetBSD release installed on it."""
     arch = setup.get("dom0_arch", "amd64")
     if arch not in ("amd64", "i386"):
         raise HowtoError(f"dom0_arch {arch!r}: the sandbox knows amd64 and i386")
     disks = ["wd0", "wd1"] if setup.get("raid1") else ["wd0"]
+    partition = str(setup.get("partition") or "")
+    if setup.get("disk") in ("lvm", "partition") and partition[:-1] and partition[:-1] not in disks:
+        disks.append(partition[:-1])  # the disk that holds the free partition
     return {"arch": arch, "disks": disks, "memory_mb": 8192, "cpus": 4, "hvm": True,
             "bootloader": setup.get("bootloader", "boot.cfg"), "netbsd": str(setup.get("netbsd", "7")),
-            "hostname": "dom0"}
+            "release": release_of(setup), "kernels": setup.get("kernels", "release"),
+            "nic": str(setup.get("nic") or "wm0"), "hostname": "dom0",
+            "partition": partition if setup.get("disk") in ("lvm", "partition") else "",
+            "constty": setup.get("ttys_constty") == "yes"}
 
 
 def _write(path: str, content: str, mode: int = 0o644) -> None:
@@ -217,29 +280,29 @@ class Sandbox:
                              + ". The verifier never runs a guide's commands outside a sandbox.")
 
     # --- the tree -------------------------------------------------------------------
-    def _base(self, arch: str) -> str:
+    def _base(self, arch: str, build: bool = False) -> str:
+        key = f"{arch}-build" if build else arch
         with self._lock:
-            if arch not in self._bases:
-                self._bases[arch] = self._build_base(arch)
-            return self._bases[arch]
+            if key not in self._bases:
+                self._bases[key] = self._build_base(arch, build)
+            return self._bases[key]
 
-    def _build_base(self, arch: str) -> str:
-        base = os.path.join(self.dir, f"base-{arch}")
+    def _build_base(self, arch: str, build: bool = False) -> str:
+        base = os.path.join(self.dir, f"base-{arch}{'-build' if build else ''}")
         j = lambda p: os.path.join(base, p.lstrip("/"))  # noqa: E731
         for d in ("bin", "sbin", "usr/bin", "usr/lib", "usr/lib64", "usr/sbin", "usr/libexec", "usr/share",
                   "usr/mdec", "etc/rc.d", "etc/defaults", "dev", "proc", "tmp", "kern", "var/db", "var/log",
                   "var/run", "var/tmp", "root", "home", "mnt", STANDINS_DIR + "/bin",
-                  STANDINS_DIR + "/py/standins", self.prefix, "usr/obj/releasedir/i386/binary/kernel",
-                  "usr/obj/releasedir/amd64/binary/kernel"):
+                  STANDINS_DIR + "/py/standins", self.prefix):
             os.makedirs(j(d), exist_ok=True)
         os.symlink("usr/lib", j("lib"))
         os.symlink("usr/lib64", j("lib64"))
         # Kernels and boot blocks.
         _write(j("/netbsd"), world.marker(f"NetBSD/{arch} GENERIC kernel", kind="netbsd-kernel", arch=arch,
                                           config="GENERIC", role="generic", pae="no"))
-        # Both architectures' releases: a reader with i386 domUs on an amd64
-        # dom0 takes their kernels from the i386 release.
-        for rel_arch in ("i386", "amd64"):
+        # A reader's own build (kernels: build), both architectures: a reader
+        # with i386 domUs on an amd64 dom0 takes their kernels from the i386 release.
+        for rel_arch in ("i386", "amd64") if build else ():
             for name, fields in world.release_kernels(rel_arch).items():
                 _write(j(f"/usr/obj/releasedir/{rel_arch}/binary/kernel/{name}"),
                        world.marker(fields.pop("what"), **fields))
@@ -253,15 +316,19 @@ class Sandbox:
         _write(j("/boot.cfg"), BOOT_CFG)
         # /etc.
         _write(j("/etc/rc.conf"), RC_CONF)
+        _write(j("/etc/sysctl.conf"), "#\t$NetBSD: sysctl.conf (stand-in) $\n")
+        _write(j("/etc/rc.d/npf"), world.wrapper("rc.d/npf"), 0o755)
+        _write(j("/etc/rc.d/lvm"), world.wrapper("rc.d/lvm"), 0o755)
         _write(j("/etc/defaults/rc.conf"), DEFAULTS_RC_CONF)
         _write(j("/etc/fstab"), FSTAB)
+        _write(j("/etc/wscons.conf"), WSCONS_CONF)
         _write(j("/etc/netstart"), NETSTART, 0o755)
         _write(j("/etc/myname"), "dom0\n")
         _write(j("/etc/hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost\n")
         _write(j("/etc/passwd"), "root:*:0:0:Charlie &:/root:/bin/sh\n")
         _write(j("/etc/group"), "wheel:*:0:root\n")
         # /dev: disks, vnd0..3 and MAKEDEV; no xencons/xenevt.
-        for kind, units in (("wd", 4), ("vnd", 4), ("raid", 1)):
+        for kind, units in (("wd", 4), ("ld", 2), ("sd", 2), ("vnd", 4), ("raid", 1)):
             for unit in range(units):
                 for name in devices.disk_nodes(kind, unit):
                     _write(j(f"/dev/{name}"), devices.node(f"/dev/{name}"))
@@ -284,13 +351,33 @@ class Sandbox:
     def new_root(self, setup: dict) -> str:
         """A fresh copy of the tree for ``setup``, with the machine's state written."""
         machine = machine_of(setup)
-        base = self._base(machine["arch"])
+        base = self._base(machine["arch"], machine["kernels"] == "build")
         with self._lock:
             self._count += 1
             root = os.path.join(self.dir, f"root-{self._count}")
         shutil.copytree(base, root, symlinks=True)
+        _write(os.path.join(root, "etc/ttys"), ttys(machine["constty"]))
         world.save_state(root, world.new_state(machine))
         return root
+
+    def domu_tree(self, root: str, tree: str, system: dict, constty: bool, name: str) -> str:
+        """The files of the system sysinst installed on a domU's disk, kept in the dom0's root at
+        ``tree`` (made on first use); returns its host path.  A fresh install of the domU's
+        architecture, as sysinst leaves it: no hostname, no network, wscons on."""
+        host = rootpath.resolve(root, tree)
+        if not os.path.isdir(host):
+            arch = system.get("arch") if system.get("arch") in ("amd64", "i386") else "amd64"
+            shutil.copytree(self._base(arch), host, symlinks=True)
+            shutil.rmtree(os.path.join(host, "usr/obj"), ignore_errors=True)
+            _write(os.path.join(host, "etc/ttys"), ttys(constty))
+            _write(os.path.join(host, "etc/rc.conf"), SYSINST_RC_CONF)
+            _write(os.path.join(host, "etc/myname"), "\n")
+            machine = {"arch": arch, "disks": ["xbd0"], "memory_mb": 256, "cpus": 1, "hvm": False,
+                       "bootloader": "boot.cfg", "netbsd": "", "release": system.get("release", ""),
+                       "kernels": "release", "nic": "xennet0", "hostname": name, "partition": "",
+                       "constty": constty}
+            world.save_state(host, world.new_state(machine))
+        return host
 
     def discard(self, root: str) -> None:
         shutil.rmtree(root, ignore_errors=True)

@@ -15,10 +15,11 @@ from types import ModuleType
 
 from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
 
-from . import dated, endstep, endwhen, file, meta, netbsd_xen_kernels, output, shell, step, table, template, toc, when
+from . import dated, endstep, endwhen, file, meta, netbsd_xen_kernels, output, shell, step, table, template, toc, value, when
 from . import (  # dated facts (xenhowto.facts)
     netbsd_branches,
     netbsd_multiprocessor,
+    netbsd_release,
     xen_boot_options,
     xen_builds,
     xen_guest_styles,
@@ -46,8 +47,9 @@ REGISTRY: dict[str, ModuleType] = {
     "output": output,
     "shell": shell,
     "netbsd_xen_kernels": netbsd_xen_kernels,
-    # a hand-written claim with its date
+    # a hand-written claim with its date; a value of the reader's setup
     "dated": dated,
+    "value": value,
     # guide structure (xenhowto.guide)
     "step": step,
     "endstep": endstep,
@@ -56,6 +58,7 @@ REGISTRY: dict[str, ModuleType] = {
     # dated facts (xenhowto.facts, data/*.yaml)
     "netbsd_branches": netbsd_branches,
     "netbsd_multiprocessor": netbsd_multiprocessor,
+    "netbsd_release": netbsd_release,
     "xen_boot_options": xen_boot_options,
     "xen_builds": xen_builds,
     "xen_guest_styles": xen_guest_styles,

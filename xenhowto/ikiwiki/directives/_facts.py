@@ -35,7 +35,22 @@ def view(ctx: PageContext) -> View:
         first = "; ".join(str(f) for f in findings[:3])
         more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
         raise DirectiveError(f"the data in data/ has problems: {first}{more}; run `howto versions` to see them all")
+    if ctx.sources is not None:  # the export's source map asks what the directive reads
+        ctx.note_source(*_sources(facts, data_dir(ctx)))
     return View(facts, when)
+
+
+_converted: list = []  # (entries, sources) of the last call
+
+
+def _sources(facts, data_dir: str | None) -> tuple:
+    from xenhowto.facts.entries import entries
+    from xenhowto.ikiwiki.sourcemap import Source
+
+    found = entries(facts, data_dir)
+    if not _converted or _converted[0] is not found:
+        _converted[:] = [found, tuple(Source(path, line, names) for path, line, names in found)]
+    return _converted[1]
 
 
 def no_arguments(d: Directive) -> None:

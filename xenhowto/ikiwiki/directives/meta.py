@@ -2,6 +2,8 @@
 ``title`` affects the site; the other fields ikiwiki knows are accepted and kept."""
 from __future__ import annotations
 
+import re
+
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
 
@@ -39,11 +41,14 @@ def title_of(directives: list[Directive]) -> str | None:
     return None
 
 
-def page_title(directives: list[Directive], page: str) -> str:
-    """The page's title as ikiwiki shows it, [[!meta title]] or else the last
-    part of the page name (pagetitle), escaped: MkDocs' themes print titles
-    into <title>, the header and the nav without escaping them."""
-    from xenhowto.ikiwiki.htmlscrubber import inert_text
-    from xenhowto.ikiwiki.wikilinks import pagetitle
+def page_title(page: str) -> str:
+    """ikiwiki's pagetitle() of a page's last path part: what the wiki shows
+    as the title of a page without [[!meta title]] (``__47__`` is "/",
+    ``_`` a space)."""
+    base = page.rsplit("/", 1)[-1]
+    return re.sub(r"__(\d+)__|_", lambda m: chr(int(m.group(1))) if m.group(1) else " ", base)
 
-    return inert_text(title_of(directives) or pagetitle(page.rsplit("/", 1)[-1]))
+
+def shown_title(page: str, directives: list[Directive]) -> str:
+    """The title the wiki shows in the page's header."""
+    return title_of(directives) or page_title(page)

@@ -11,4 +11,8 @@ WIKI_NATIVE = False
 
 def render(d: Directive, ctx: PageContext) -> str:
     ex = examples.from_directive("shell", d, defaults=examples.page_defaults(ctx.as_of))
+    examples.note_sources(ex, ctx)
     return examples.render_markdown(ex, for_site=ctx.target == SITE)
+
+
+hand_written = examples.hand_written  # content= lines are the page's own text (source map)

@@ -9,7 +9,7 @@ import html
 import io
 import re
 
-from xenhowto.ikiwiki.context import DirectiveError, PageContext
+from xenhowto.ikiwiki.context import GUIDE, DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
 
 WIKI_NATIVE = True
@@ -71,6 +71,18 @@ def _row(md, tag: str, cells: list[str], header: str) -> list[str]:
     return out
 
 
+def _markdown_table(head: list[str] | None, rows: list[list[str]]) -> str:
+    """A guide's table as a markdown pipe table (guides are markdown to read)."""
+    width = max(len(r) for r in ([head] if head else []) + rows)
+    head = head or [""] * width
+
+    def line(cells):
+        cells = [c.strip().replace("|", "\\|") for c in cells] + [""] * (width - len(cells))
+        return "| " + " | ".join(cells) + " |"
+
+    return "\n\n" + "\n".join([line(head), "|" + "---|" * width] + [line(r) for r in rows]) + "\n\n"
+
+
 def render(d: Directive, ctx: PageContext) -> str:
     unknown = [k for k in d.keys() if k not in _KEYS and k != "file"]
     if unknown:
@@ -82,6 +94,8 @@ def render(d: Directive, ctx: PageContext) -> str:
     head = rows.pop(0) if header in ("row", "yes", "1") else None
     if not rows:
         raise DirectiveError("table has a header row but no data rows")
+    if ctx.target == GUIDE:
+        return _markdown_table(head, rows)
     import markdown
 
     from xenhowto.ikiwiki.limits import LimitsExtension

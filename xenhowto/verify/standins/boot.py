@@ -3,9 +3,9 @@
 ``reboot`` is where a guide's earlier steps meet: the Xen menu entry must
 multiboot a Xen kernel and load a dom0 kernel for the right architecture,
 and both files must be in / by then.  A reboot then does what /etc/rc does
-for the parts a guide touches: interfaces from /etc/ifconfig.* via
-/etc/netstart, and the Xen rc.d scripts enabled in rc.conf, in rcorder's
-order.  The boot.cfg reading is shared with the verifier's final checks.
+for the parts a guide touches: /etc/sysctl.conf, LVM volumes (lvm=YES),
+interfaces from /etc/ifconfig.* via /etc/netstart, npf (npf=YES) and the Xen
+rc.d scripts enabled in rc.conf, in rcorder's order.  The boot.cfg reading is shared with the verifier's final checks.
 """
 from __future__ import annotations
 
@@ -191,7 +191,13 @@ def boot(ctx) -> tuple[dict, list[str]]:
     _mount_kernfs(ctx.root, bool(booted.get("xen")))
     ctx.state["boots"] = ctx.state.get("boots", 0) + 1
     ctx.save()
-    # /etc/rc: the network first, then the Xen daemons in rcorder's order.
+    # /etc/rc in rcorder's order: sysctl.conf, lvm, the network, npf, the Xen daemons.
+    from . import system
+    problems += system.apply_sysctl_conf(ctx)
+    why = rcd.start_at_boot(ctx, "lvm")
+    if why:
+        problems.append(why)
+    ctx.save()  # netstart's ifconfig calls read the state from the file
     if ctx.root in ("", "/") and os.path.exists("/etc/netstart"):
         import subprocess
         env = dict(os.environ, XENHOWTO_STANDIN_VIA="reboot")
@@ -199,7 +205,7 @@ def boot(ctx) -> tuple[dict, list[str]]:
         if r.returncode:
             problems.append("/etc/netstart at boot: " + (r.stderr.strip().splitlines() or ["failed"])[-1])
         ctx.reload()
-    for script in rcd.BOOT_ORDER:
+    for script in ("npf",) + rcd.BOOT_ORDER:
         why = rcd.start_at_boot(ctx, script)
         if why:
             problems.append(why)

@@ -34,6 +34,11 @@ COMMANDS = {
     "dd": ("disk", "dd"),
     "xl": ("xentools", "xl"),
     "xm": ("xentools", "xm"),
+    "ftp": ("fetch", "ftp"),
+    "lvm": ("storage", "lvm"),
+    "disklabel": ("storage", "disklabel"),
+    "sysctl": ("system", "sysctl"),
+    "npfctl": ("system", "npfctl"),
 }
 # Every name a wrapper is written for, outside of /etc/rc.d.
 NAMES = tuple(COMMANDS)

@@ -72,14 +72,124 @@ def ifconfig(ctx, argv: list[str]) -> None:
     if not rest:
         _show(ctx, name, ifs[name])
         return
-    for word in rest:
+    words = list(rest)
+    if words and words[0] in ("inet", "inet6", "link"):
+        words = words[1:]
+        if not words:
+            raise UsageError(_IF_USAGE)
+    i = 0
+    while i < len(words):
+        word = words[i]
         if word == "up":
             ifs[name]["up"] = True
         elif word == "down":
             ifs[name]["up"] = False
         elif word in ("create", "destroy"):
             raise UsageError(_IF_USAGE)
+        elif word in ("netmask", "prefixlen", "broadcast", "mtu", "metric", "media", "mediaopt"):
+            if i + 1 >= len(words):
+                raise UsageError(_IF_USAGE)
+            if word in ("netmask", "prefixlen"):
+                bits = _prefix(word, words[i + 1])
+                if bits is None:
+                    raise StandinError(f"{words[i + 1]}: bad value")
+                if ifs[name].get("inet"):
+                    ifs[name]["inet"] = ifs[name]["inet"].split("/")[0] + f"/{bits}"
+            i += 1
+        elif i == 0 and rest[0] == "inet" or (i == 0 and _address(word)):
+            if not _address(word.split("/")[0]):
+                raise StandinError(f"{word}: bad value")
+            ifs[name]["inet"] = word if "/" in word else f"{word}/{_classful(word)}"
+        elif word in ("alias", "-alias", "delete", "-arp", "arp", "debug", "-debug"):
+            pass
+        else:
+            raise StandinError(f"{word}: bad value")
+        i += 1
     ctx.effect.update({"interface": name, "args": rest})
+
+
+def _address(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and p.isascii() and int(p) < 256 for p in parts)
+
+
+def _classful(addr: str) -> int:
+    first = int(addr.split(".")[0])
+    return 8 if first < 128 else 16 if first < 192 else 24
+
+
+def _prefix(kind: str, value: str) -> int | None:
+    """The prefix length of ``netmask 255.255.255.0`` (or 0xffffff00) or ``prefixlen 24``."""
+    if kind == "prefixlen":
+        return int(value) if value.isdigit() and int(value) <= 32 else None
+    if value.lower().startswith("0x"):
+        try:
+            mask = int(value, 16)
+        except ValueError:
+            return None
+    elif _address(value):
+        mask = 0
+        for p in value.split("."):
+            mask = mask << 8 | int(p)
+    else:
+        return None
+    bits = bin(mask).count("1")
+    return bits if mask == (0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF else None
+
+
+def _network(cidr: str) -> tuple[int, int] | None:
+    """(network as an int, prefix) of "10.0.0.1/24"."""
+    addr, _, bits = cidr.partition("/")
+    if not _address(addr) or not bits.isdigit():
+        return None
+    value = 0
+    for p in addr.split("."):
+        value = value << 8 | int(p)
+    n = int(bits)
+    return value & ((0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF), n
+
+
+def within(inner: str, outer: str) -> bool:
+    """Is network ``inner`` (an address/prefix) inside ``outer``?"""
+    a, b = _network(inner), _network(outer)
+    if not a or not b:
+        return False
+    return a[1] >= b[1] and (a[0] & ((0xFFFFFFFF << (32 - b[1])) & 0xFFFFFFFF)) == b[0]
+
+
+def uplink(state: dict, bridge: str | None) -> str | None:
+    """Why a domU on ``bridge`` cannot reach the outside network through the dom0, or None.
+
+    Bridged: the bridge is up with the dom0's own interface (the setup's nic)
+    in it.  NAT: the bridge has an address (the domUs' gateway), the dom0
+    forwards IPv4, and npf is on with a map on the nic for that network.
+    """
+    from .system import sysctl_value
+    nic = state["machine"].get("nic") or "wm0"
+    ifs = state["interfaces"]
+    if bridge is None:
+        return "its vif names no bridge"
+    info = ifs.get(bridge)
+    if info is None:
+        return f"{bridge} does not exist"
+    if not info.get("up"):
+        return f"{bridge} is down (ifconfig {bridge} up)"
+    if nic in info["members"]:
+        return None
+    if not info.get("inet"):
+        return (f"{bridge} does not have the dom0's interface {nic} in it (brconfig {bridge} add {nic}) "
+                "and has no address to route through")
+    if sysctl_value(state, "net.inet.ip.forwarding") != "1":
+        return (f"{bridge} has no uplink ({nic} is not in it) and the dom0 does not forward IPv4 "
+                "(net.inet.ip.forwarding is 0)")
+    npf = state.get("npf") or {}
+    if not npf.get("enabled"):
+        return f"{bridge} has no uplink ({nic} is not in it) and npf is not on to translate its addresses"
+    maps = (npf.get("config") or {}).get("maps", [])
+    if not any(m["iface"] == nic and within(info["inet"], m["net"]) for m in maps):
+        return (f"npf has no map on {nic} for {bridge}'s network {info['inet']} "
+                f"(maps: {', '.join(m['iface'] + ' ' + m['net'] for m in maps) or 'none'})")
+    return None
 
 
 _BR_USAGE = ("usage: brconfig -a\n       brconfig bridge\n       brconfig bridge command [args ...]")

@@ -18,6 +18,8 @@ from . import pkgsrc, world
 from .world import StandinError, UsageError
 
 BOOT_ORDER = ("xencommons", "xend", "xenbackendd", "xen-watchdog", "xendomains")
+# NetBSD's own scripts a guide enables: (module, function) that starts each.
+SYSTEM_SCRIPTS = {"lvm": ("storage", "start_lvm"), "npf": ("system", "start_npf")}
 _KEYWORDS = ("start", "stop", "restart", "status", "rcvar")
 
 
@@ -73,6 +75,13 @@ def _requirements(ctx, script: str) -> str | None:
 
 def _start(ctx, script: str) -> list[str]:
     """Start ``script``'s daemon; returns what went wrong with the domains it starts."""
+    if script in SYSTEM_SCRIPTS:
+        import importlib
+        module, func = SYSTEM_SCRIPTS[script]
+        getattr(importlib.import_module(f"{__package__}.{module}"), func)(ctx)
+        if script not in ctx.state["daemons"]:
+            ctx.state["daemons"].append(script)
+        return []
     if script == "xendomains" and not world.rc_conf(ctx.root).get("xendomains", "").split():
         return []  # "[ -n "$xendomains" ] || return" (pkgsrc files/xendomains.sh)
     why = _requirements(ctx, script)
@@ -141,6 +150,8 @@ def run(ctx, script: str, argv: list[str]) -> None:
                 xentools.remove_domain(ctx, name)
         if script in running:
             running.remove(script)
+        if script == "npf":
+            ctx.state.setdefault("npf", {})["enabled"] = False
         ctx.out(f"Stopping {var}.")
         if arg == "stop":
             return

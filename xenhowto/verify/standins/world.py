@@ -17,7 +17,8 @@ LEDGER = "/var/db/standins.jsonl"
 STATE = "/var/db/standins.state"  # marshal
 MARKER = "XENHOWTO-STANDIN"  # first line of every marker file (a kernel, a boot block)
 
-# The interfaces and disks a freshly installed machine has before any step.
+# The interfaces and disks a freshly installed machine has before any step (the
+# machine's own interface is the setup's nic, wm0 unless it says otherwise).
 BASE_INTERFACES = ("lo0", "wm0")
 
 
@@ -72,7 +73,15 @@ def new_state(machine: dict) -> dict:
 def reset_runtime(state: dict) -> None:
     """Forget what a reboot forgets: daemons, interfaces, vnds, domains."""
     state["booted"] = None
-    state["interfaces"] = {name: {"up": True, "members": []} for name in BASE_INTERFACES}
+    nic = state.get("machine", {}).get("nic") or BASE_INTERFACES[1]
+    state["interfaces"] = {name: {"up": True, "members": []} for name in ("lo0", nic)}
+    state["sysctl"] = {}  # set since boot (the rest are the kernel's defaults)
+    state["npf"] = {"enabled": False, "config": None}
+    # On disk, so kept across boots: what each domU disk holds ({target: {...}}, see
+    # xentools), LVM's physical volumes and groups; volumes are active until the boot.
+    state.setdefault("disks", {})
+    state.setdefault("lvm", {"pvs": {}, "vgs": {}, "active": []})
+    state["lvm"]["active"] = []
     state["daemons"] = []
     state["vnd"] = {}
     state["domains"] = {}

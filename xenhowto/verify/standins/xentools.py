@@ -80,6 +80,7 @@ def create(ctx, program: str, path: str, console: bool = False, overrides: dict 
     kernel = values.get("kernel")
     if not hvm and not kernel and not values.get("bootloader"):
         raise StandinError(f"{path}: no kernel given for a PV domain")
+    kernel_fields: dict = {}
     for key in ("kernel", "ramdisk"):
         if values.get(key):
             kpath = world.absolute(str(values[key]), ctx.cwd)
@@ -87,10 +88,10 @@ def create(ctx, program: str, path: str, console: bool = False, overrides: dict 
             if not os.path.isfile(khost):
                 raise StandinError(f"{path}: {key} {kpath}: No such file or directory")
             if key == "kernel":
-                fields = world.read_marker(khost)
+                kernel_fields = world.read_marker(khost) or {}
                 why = boot.domu_compatible(booted.get("xen_version"),
                                            booted.get("xen_arch") or ctx.state["machine"]["arch"],
-                                           fields or {}, str(values.get("type") or "pv"))
+                                           kernel_fields, str(values.get("type") or "pv"))
                 if why:
                     raise StandinError(f"{path}: kernel {kpath}: {why}")
     try:
@@ -115,7 +116,11 @@ def create(ctx, program: str, path: str, console: bool = False, overrides: dict 
         if disk["kind"] == "phy":
             if not os.path.exists(thost):
                 raise StandinError(f"{path}: disk phy:{target}: No such file or directory")
-            attached.append({"target": target, "vdev": disk["vdev"], "kind": "phy"})
+            why = _phy_problem(ctx, target)
+            if why:
+                raise StandinError(f"{path}: disk phy:{target}: {why}")
+            attached.append({"target": target, "vdev": disk["vdev"], "kind": "phy",
+                             "writable": disk["writable"]})
             continue
         if not os.path.isfile(thost):
             raise StandinError(f"{path}: disk file:{target}: No such file or directory")
@@ -131,6 +136,11 @@ def create(ctx, program: str, path: str, console: bool = False, overrides: dict 
             ctx.state["vnd"][f"vnd{unit}"] = {"file": target, "by": name}
         attached.append({"target": target, "vdev": disk["vdev"], "kind": "file", "vnd": f"vnd{unit}",
                          "writable": disk["writable"]})
+    root_disk = next((a for a in attached if a.get("writable")), attached[0] if attached else None)
+    installer = kernel_fields.get("role") == "domU-install"
+    why = _system_problem(ctx, root_disk, kernel_fields, installer, hvm)
+    if why:
+        raise StandinError(f"{path}: {name}: {why}")
     ifs = ctx.state["interfaces"]
     vifs = []
     for i, vif in enumerate(info["vifs"]):
@@ -153,17 +163,135 @@ def create(ctx, program: str, path: str, console: bool = False, overrides: dict 
         vif["interface"] = ifname
         if vif["bridge"]:
             ifs[vif["bridge"]]["members"].append(ifname)
-    ctx.state["domains"][name] = {"id": domid, "memory": memory, "vcpus": int(values.get("vcpus", 1) or 1),
-                                  "config": path, "kernel": kernel, "disks": attached, "vifs": vifs}
+    dom = {"id": domid, "memory": memory, "vcpus": int(values.get("vcpus", 1) or 1),
+           "config": path, "kernel": kernel, "disks": attached, "vifs": vifs,
+           "type": "hvm" if hvm else str(values.get("type") or "pv"),
+           "installer": installer, "kernel_config": kernel_fields.get("config"),
+           "root": root_disk["target"] if root_disk else None, "console": False}
+    ctx.state["domains"][name] = dom
     ctx.effect.setdefault("started", []).append(
-        {"domain": name, "id": domid, "config": path, "kernel": kernel, "disks": attached, "vifs": vifs})
+        {"domain": name, "id": domid, "config": path, "kernel": kernel, "disks": attached, "vifs": vifs,
+         "installer": installer, "type": dom["type"]})
     if program == "xl":
         ctx.out(f"Parsing config from {path}")
     else:
         ctx.out(f'Using config file "{path}".\nStarted domain {name}')
     if console:
-        ctx.out(f"(the console of {name} would be attached here; ^] leaves it)")
+        attach_console(ctx, name)
     return name
+
+
+# --- a domU's life: its disk, its installer, its console ---------------------------
+
+DOMU_TREES = "/var/db/standins-domu"
+
+
+def _phy_problem(ctx, target: str) -> str | None:
+    """Why a ``phy:`` disk cannot be given to a domU: the dom0's own partitions, an inactive volume."""
+    from . import storage
+    lv = storage.logical_volume(ctx.state, target)
+    if lv is not None:
+        if lv[0] not in ctx.state["lvm"].get("active", []):
+            return (f"logical volume {lv[0]}/{lv[1]} is not active: volume groups are activated at boot "
+                    "only with lvm=YES in /etc/rc.conf (or at once with lvm vgchange -a y)")
+        return None
+    name = os.path.basename(target)
+    bare = name[1:] if name.startswith("r") and world.split_unit(name[1:-1] or "x") else name
+    disks = ctx.state["machine"]["disks"]
+    if bare[:-1] == disks[0] and bare[-1:] in ("a", "b", "d", "c"):
+        return f"{bare} is the dom0's own {'swap' if bare[-1] == 'b' else 'root disk'}: a domU must not write it"
+    if world.split_unit(bare[:-1] or "x") and bare[:-1] in disks and bare != ctx.state["machine"].get("partition"):
+        return (f"{bare} is not a free partition of this machine "
+                f"(the setup's is {ctx.state['machine'].get('partition') or 'none'})")
+    return None
+
+
+def tree_of(target: str) -> str:
+    """Where the verifier keeps the files of the system installed on disk ``target``."""
+    return f"{DOMU_TREES}/" + target.strip("/").replace("/", "_")
+
+
+def _disk_signature(ctx, target: str) -> list:
+    try:
+        st = os.stat(world.at(ctx.root, target))
+    except OSError:
+        return []
+    return [st.st_ino, st.st_size] if os.path.isfile(world.at(ctx.root, target)) else []
+
+
+def installed(ctx, target: str | None) -> dict | None:
+    """What was installed on disk ``target``, None if nothing (or the image was made again since)."""
+    if not target:
+        return None
+    info = ctx.state["disks"].get(target)
+    if info is None:
+        return None
+    if info.get("signature") and info["signature"] != _disk_signature(ctx, target):
+        return None
+    return info
+
+
+def _system_problem(ctx, root_disk: dict | None, kernel: dict, installer: bool, hvm: bool) -> str | None:
+    """Why the domain would not come up with this kernel on this disk, or None.
+
+    A domU kernel mounts its root from the first writable disk: it needs a
+    system installed there; the installer's kernel is for an empty disk (on an
+    installed one it would only install over it).  An HVM domU boots its disk.
+    """
+    target = root_disk["target"] if root_disk else None
+    system = installed(ctx, target)
+    if installer:
+        if target is None:
+            return "the installer has no disk to install on (disk = [ ... ] names no writable disk)"
+        if system is not None:
+            return (f"kernel {kernel.get('config')} is NetBSD's installer, but {target} already holds "
+                    f"{system['system']} (installed by an earlier step): switch the config to the domU's "
+                    "own kernel")
+        return None
+    if target is None:
+        return "no root file system: the config names no writable disk"
+    if system is None:
+        what = "boots its disk" if hvm else f"kernel {kernel.get('config') or '?'} mounts its root from it"
+        why = ("it was made again after the install" if ctx.state["disks"].get(target) else
+               "no step installed a system on it: start the domain with the installer's kernel "
+               "(INSTALL_XEN3_DOMU or INSTALL_XEN3PAE_DOMU) and its console first")
+        return f"would panic (cannot mount root): {target} holds no system; the domain {what}, but {why}"
+    arch = kernel.get("arch")
+    if arch and system.get("arch") and arch != system["arch"]:
+        return f"kernel {kernel.get('config')} is NetBSD/{arch}, but {target} holds NetBSD/{system['arch']}"
+    return None
+
+
+def attach_console(ctx, name: str) -> None:
+    """A reader at the domain's console: runs the installer there, or logs in."""
+    dom = ctx.state["domains"][name]
+    if dom.get("installer"):
+        _install(ctx, name, dom)
+        return
+    dom["console"] = True
+    ctx.effect["console"] = name
+    ctx.out(f"(the console of {name}: NetBSD boots from {dom.get('root')}; log in as root; ^] leaves it)")
+
+
+def _install(ctx, name: str, dom: dict) -> None:
+    """sysinst on the console: sets from NetBSD's mirror over the domU's network, then halt -p."""
+    from .network import uplink
+    reasons = [uplink(ctx.state, vif.get("bridge")) for vif in dom["vifs"]] or ["the domain has no vif"]
+    if all(reasons):
+        remove_domain(ctx, name)
+        raise StandinError(f"{name}: sysinst cannot fetch the sets from cdn.NetBSD.org: {reasons[0]}; "
+                           "the domain was destroyed")
+    target = dom["root"]
+    fields = world.read_marker(world.at(ctx.root, dom["kernel"])) if dom.get("kernel") else None
+    arch = (fields or {}).get("arch") or ctx.state["machine"]["arch"]
+    release = (fields or {}).get("release") or ctx.state["machine"].get("release", "current")
+    ctx.state["disks"][target] = {"system": f"NetBSD {release}/{arch}", "arch": arch, "release": release,
+                                  "by": name, "tree": tree_of(target),
+                                  "signature": _disk_signature(ctx, target)}
+    remove_domain(ctx, name)
+    ctx.effect["domu_installed"] = {"domain": name, "disk": target, "system": f"NetBSD {release}/{arch}"}
+    ctx.out(f"(sysinst on the console of {name} installed NetBSD {release}/{arch} on {target}; "
+            "halt -p stopped the domain)")
 
 
 def remove_domain(ctx, name: str) -> None:
@@ -250,8 +378,7 @@ def _run(ctx, program: str, argv: list[str]) -> None:
         _, _, rest = _opts(args, "n", "t", f"Usage: {program} console [options] <Domain>")
         if len(rest) != 1:
             raise UsageError(f"Usage: {program} console [options] <Domain>")
-        name = _find(ctx, rest[0])
-        ctx.out(f"(the console of {name} would be attached here; ^] leaves it)")
+        attach_console(ctx, _find(ctx, rest[0]))
     elif sub in ("shutdown", "destroy", "reboot"):
         flags_ok = {"shutdown": "awF" if program == "xl" else "awRH", "destroy": "", "reboot": "awF"}[sub]
         usage = f"Usage: {program} {sub} [-{flags_ok}] <Domain>" if flags_ok else f"Usage: {program} {sub} <Domain>"
