@@ -12,6 +12,7 @@ from xenhowto.guide import conditions
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
 FREE_KINDS = ("size", "number", "name", "mac", "pci", "nic", "device")
+KINDS = ("choice", "version", "flag", *FREE_KINDS)  # the schema leaves the list to the code
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,15 @@ def _build(raw: dict) -> SetupModel:
     return SetupModel(dims, cons, named, incomplete, derived)
 
 
+def _kinds(f) -> list[Finding]:
+    """Each dimension has a kind the code knows."""
+    dims = f.data.get("dimensions") if isinstance(f.data, dict) else None
+    return [Finding(f.path, f.line(("dimensions", name, "kind")),
+                    f"kind of dimension {name} is {dim.get('kind')!r}; use one of: {', '.join(KINDS)}")
+            for name, dim in (dims.items() if isinstance(dims, dict) else ())
+            if isinstance(dim, dict) and isinstance(dim.get("kind"), str) and dim["kind"] not in KINDS]
+
+
 def _conditions(f) -> list[Finding]:
     """Each condition of the file parses (a broken one names its line)."""
     out = []
@@ -130,6 +140,7 @@ def _checked(directory: str) -> tuple[SetupModel | None, list[Finding]]:
     findings += problems
     if sch is not None:
         findings += schema.validate(f, sch)
+    findings += _kinds(f)
     if not findings:
         findings += _conditions(f)
     if findings:
