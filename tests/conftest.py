@@ -50,8 +50,6 @@ class MiniProject:
         # does not warn about pages the real nav does not name.
         from xenhowto.project import read_config
 
-        from xenhowto.project import ConfigLoader
-
         cfg = (self.root / "mkdocs.yml").read_text(encoding="utf-8")
         lines, skipping = [], False
         for line in cfg.splitlines():

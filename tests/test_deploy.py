@@ -30,6 +30,7 @@ def deployed(tmp_path_factory):
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("HOWTO_SITE_URL", "https://howto.example.org/xen/")
+            mp.setenv("HOWTO_REPO_URL", "https://code.example.org/netbsd-xen-howto")
             mp.delenv("SOURCE_DATE_EPOCH", raising=False)
             build(str(ROOT / "mkdocs.yml"), str(out), AS_OF, quiet=True)
     finally:

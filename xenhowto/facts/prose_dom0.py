@@ -135,7 +135,7 @@ def netbsd_release(view: View, per_setup: bool = False) -> str:
     if not per_setup:
         releases = [f"NetBSD {view.netbsd_release(b)} (netbsd-{b.name})" for b in branches]
         return (f"The newest releases are {join(releases)}; each is on NetBSD's mirrors under "
-                f"{url.format(release='<release>')}.\n")
+                f"`{url.format(release='<release>')}`.\n")  # a code span: <release> is text
     out = []
     for b in branches:
         rel = view.netbsd_release(b)
