@@ -45,11 +45,10 @@ def problems(html: str) -> list[str]:
 
 
 def _site_root() -> str:
-    import yaml
-
     from conftest import ROOT
+    from xenhowto.project import read_config
 
-    return urlparse(yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
+    return urlparse(read_config(str(ROOT / "mkdocs.yml"))["site_url"]).path
 
 
 def theme_scripts(html: str) -> list[str]:
@@ -60,3 +59,12 @@ def theme_scripts(html: str) -> list[str]:
     html = html.replace(f'"{root}"', '"."').replace(f'"{root}', '"')
     found = re.findall(r"<script\b[^>]*>.*?</script>", html, re.S)
     return [re.sub(r'(?<=")(?:\.\.(?:/\.\.)*|\.)(?=")|(?:\.\./)+', "", s) for s in found]
+
+
+def page_content(html: str) -> str:
+    """The part of a built page made from its source: the article, without
+    what the theme adds there with its icons (buttons to the wiki and to the
+    source, the "last update" line)."""
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    article = re.sub(r'<a [^>]*class="md-content__button[^"]*"[^>]*>.*?</a>', "", article, flags=re.S)
+    return re.sub(r'<aside class="md-source-file">.*?</aside>', "", article, flags=re.S)
