@@ -154,6 +154,7 @@ def write_pages(out_dir: str, pages: dict[str, tuple[str, str]]) -> list[str]:
             del pending[src]
             manifest[src] = _sha(exported)
             _write_manifest(out_dir, manifest, pending)
+        pending.pop(src, None)  # (a page an earlier export had written before it stopped)
         manifest[src] = _sha(exported)
     if (manifest, pending) != before or not os.path.exists(os.path.join(out_dir, MANIFEST)):
         _write_manifest(out_dir, manifest, pending)
