@@ -18,23 +18,25 @@ def directory(*parts: str) -> str:
 
 # A cache entry larger than this is not one we wrote.
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
+_MISS = object()
 
 
-def cached(kind: str, digest: str, compute: Callable[[], T], expect: type | tuple = object) -> T:
-    """``compute()``, or the value kept under ``digest``; an entry that cannot
-    be read back as an ``expect`` (truncated, corrupt, not a file) only costs
-    the time to compute it again."""
+def load(kind: str, digest: str, default=None, expect: type | tuple = object):
+    """The value kept under ``digest``, or ``default``: an entry that cannot be
+    read back as an ``expect`` (truncated, corrupt, not a regular file) is a
+    miss, and only costs the time to compute it again."""
     from xenhowto.inputs import InputError, read_bytes
 
-    path = directory(f"{kind}-{digest}.pickle")
     try:
-        value = pickle.loads(read_bytes(path, MAX_ENTRY_BYTES, "cache entry"))
-        if isinstance(value, expect):
-            return value
-    except (InputError, Exception):  # any unreadable entry is a miss: unpickling can raise anything
-        pass
-    value = compute()
-    tmp = f"{path}.{os.getpid()}.tmp"
+        value = pickle.loads(read_bytes(directory(f"{kind}-{digest}.pickle"), MAX_ENTRY_BYTES, "cache entry"))
+    except (InputError, Exception):  # unpickling damaged bytes can raise anything
+        return default
+    return value if isinstance(value, expect) else default
+
+
+def store(kind: str, digest: str, value) -> None:
+    path = directory(f"{kind}-{digest}.pickle")
+    tmp = f"{path}.{os.getpid()}.{id(value)}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:
@@ -45,6 +47,13 @@ def cached(kind: str, digest: str, compute: Callable[[], T], expect: type | tupl
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def cached(kind: str, digest: str, compute: Callable[[], T], expect: type | tuple = object) -> T:
+    value = load(kind, digest, _MISS, expect)
+    if value is _MISS:
+        value = compute()
+        store(kind, digest, value)
     return value
 
 
