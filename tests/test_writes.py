@@ -185,13 +185,22 @@ def test_a_full_disk_during_the_build_is_one_sentence_and_keeps_the_site(project
     assert tree(project.root / "site") == before and leftovers(project.root) == []
 
 
-def test_a_full_disk_during_the_export_is_one_sentence_and_keeps_the_files(tmp_path):
+def with_the_howto(project):
+    """A copy of the project with the real HOWTO: an export into a wiki
+    directory records its last synchronised text in the project's wiki-sync/,
+    which must be the copy's, not the checkout's."""
+    project.write(PAGE, (ROOT / "docs" / PAGE).read_text(encoding="utf-8"))
+    return project
+
+
+def test_a_full_disk_during_the_export_is_one_sentence_and_keeps_the_files(project, tmp_path):
+    with_the_howto(project)
     out = tmp_path / "wiki"
-    assert subprocess.run([howto_bin(), "export", "-o", str(out), "--as-of", "2025-06-01"], cwd=ROOT,
+    assert subprocess.run([howto_bin(), "export", "-o", str(out), "--as-of", "2025-06-01"], cwd=project.root,
                           capture_output=True).returncode == 0
     pages = {p: b for p, b in tree(out).items() if p.endswith(".mdwn")}
     # another date, other facts: the page must be rewritten, and files past 10 kB cannot be
-    full = subprocess.run([howto_bin(), "export", "-o", str(out), "--as-of", "2016-12-20"], cwd=ROOT,
+    full = subprocess.run([howto_bin(), "export", "-o", str(out), "--as-of", "2016-12-20"], cwd=project.root,
                           capture_output=True, text=True, preexec_fn=_small_files(10_000))
     assert full.returncode == 1 and "Traceback" not in full.stderr
     assert full.stderr.count("\n") == 1 and "cannot write" in full.stderr and "it is unchanged" in full.stderr
@@ -238,14 +247,16 @@ def test_a_read_only_place_is_one_sentence_and_keeps_everything(project):
 # --- the export and its manifest ---------------------------------------------------------------
 
 @pytest.mark.parametrize("stop_at", ["pending", "page"])
-def test_an_export_stopped_between_page_and_manifest_is_not_taken_for_an_edit(tmp_path, monkeypatch, stop_at):
+def test_an_export_stopped_between_page_and_manifest_is_not_taken_for_an_edit(project, tmp_path, monkeypatch,
+                                                                               stop_at):
     """Stopped after the manifest names the new page as pending, or after the
     page itself: the next export goes on as if nothing happened."""
     from xenhowto import export as export_mod
     from xenhowto.cli import main
 
+    config = with_the_howto(project).config
     out = tmp_path / "wiki"
-    assert main(["export", "-f", str(ROOT / "mkdocs.yml"), "-o", str(out), "--as-of", "2016-12-20"]) == 0
+    assert main(["export", "-f", config, "-o", str(out), "--as-of", "2016-12-20"]) == 0
     real_write = atomic.write_text
     calls = []
 
@@ -258,11 +269,11 @@ def test_an_export_stopped_between_page_and_manifest_is_not_taken_for_an_edit(tm
 
     monkeypatch.setattr(export_mod.atomic, "write_text", stopping)
     with pytest.raises(KeyboardInterrupt):
-        export_mod.export(load(str(ROOT / "mkdocs.yml")), str(out), dt.date(2025, 6, 1))
+        export_mod.export(load(config), str(out), dt.date(2025, 6, 1))
     monkeypatch.setattr(export_mod.atomic, "write_text", real_write)
     manifest = json.loads((out / ".howto-export.json").read_text())
     assert manifest.get("pending"), manifest
-    assert main(["export", "-f", str(ROOT / "mkdocs.yml"), "-o", str(out), "--as-of", "2025-06-01"]) == 0  # no refusal
+    assert main(["export", "-f", config, "-o", str(out), "--as-of", "2025-06-01"]) == 0  # no refusal
     manifest = json.loads((out / ".howto-export.json").read_text())
     assert "pending" not in manifest
 
