@@ -35,7 +35,9 @@ def add_parser(sub, common) -> None:
         else:
             g.add_argument(flag, dest=name, metavar=dim.kind.upper(), help=help_text)
     g.add_argument("--answers", metavar="FILE.yaml", help="the setup as a YAML mapping (flags override it)")
-    g.add_argument("--format", choices=("md", "html", "json"), default="md")
+    g.add_argument("--format", choices=("md", "html", "json", "sh"), default="md",
+                   help="md (default), html, json, or sh: the dom0's commands as a commented shell script, "
+                        "one function per step (sh guide.sh 3 runs step 3)")
     g.add_argument("-o", "--output", metavar="FILE", help="write the guide here instead of stdout")
     g.add_argument("--verify", action="store_true",
                    help="execute the guide's steps in a sandboxed stand-in dom0; exit 1 if they do not hang together")
@@ -141,7 +143,8 @@ def run(args) -> int:
     except (SetupError, UsageError) as e:
         print(f"howto guide: {e}", file=sys.stderr)
         return 2
-    render = {"md": compose.to_markdown, "json": compose.to_json, "html": compose.to_html}[args.format]
+    render = {"md": compose.to_markdown, "json": compose.to_json, "html": compose.to_html,
+              "sh": compose.to_shell}[args.format]
     _emit(render(guide), args.output)
     if args.verify:
         from xenhowto.verify.runner import verify
