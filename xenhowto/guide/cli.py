@@ -27,7 +27,7 @@ def add_parser(sub, common) -> None:
     m = model.load()
     for name, dim in m.dimensions.items():
         flag = dim.flag
-        help_text = dim.help or dim.label
+        help_text = dim.cli_help or dim.help or dim.label
         if dim.kind == "flag":
             g.add_argument(flag, dest=name, action="store_const", const=True, default=None, help=help_text)
         elif dim.kind == "choice":
@@ -97,7 +97,7 @@ def listing(fmt: str, as_of) -> str:
         if name == "netbsd":
             choices = availability.branches(view)
         default = recommended(name, rec) if d.default == "recommended" else d.default
-        entry = {"name": name, "flag": d.flag, "kind": d.kind, "label": d.label, "help": d.help,
+        entry = {"name": name, "flag": d.flag, "kind": d.kind, "label": d.label, "help": d.cli_help or d.help,
                  "choices": choices, "default": default}
         if unavailable.get(name):
             entry["unavailable"] = unavailable[name]

@@ -30,7 +30,7 @@ DOMU = "type these in the domU, at its console; they do not run here"
 INTRO = ("The dom0's commands of each step of this guide, with its text as comments.\n"
          "Read a step, then run it as root on the dom0:\n"
          "\n"
-         "    sh guide.sh 3        (sh guide.sh alone lists the steps)\n"
+         "    sh xen-guide.sh 3        (sh xen-guide.sh alone lists the steps)\n"
          "\n"
          "Some steps reboot the dom0 or attach the domU's console, so run them one\n"
          "at a time.  Lines marked \"type these in the domU\" are comments.")
