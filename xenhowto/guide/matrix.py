@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 
 import markdown as md_lib
@@ -183,6 +184,20 @@ def _snippet_dims(piece, dims: dict) -> set[str]:
     return out
 
 
+_VALID: dict[str, list[dict]] = {}  # consecutive days mostly share their constraints and choices
+
+
+def _valid_setups(names: list[str], domains: list[list], rules: list[dict]) -> list[dict]:
+    """Every combination of the constraint dimensions' values that breaks no constraint."""
+    key = json.dumps([names, domains, [(c["when"], c["require"]) for c in rules]], default=str)
+    if key not in _VALID:
+        if len(_VALID) > 16:
+            _VALID.clear()
+        _VALID[key] = [values for values in (dict(zip(names, combo)) for combo in itertools.product(*domains))
+                       if not any(_violated(values, c) for c in rules)]
+    return _VALID[key]
+
+
 def build(project, as_of: dt.date, facts=None) -> dict:
     from xenhowto.facts import load_facts
     from xenhowto.facts.recommend import recommend
@@ -241,11 +256,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
     # Constraint dimensions: their valid combinations, for "can this occur?"
     cdims = sorted(set().union(*(conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
                                  for c in rules)) & set(dims)) if rules else []
-    valid = []
-    for combo in itertools.product(*(_domain(dims[d]) for d in cdims)):
-        values = dict(zip(cdims, combo))
-        if not any(_violated(values, c) for c in rules):
-            valid.append(values)
+    valid = _valid_setups(cdims, [_domain(dims[d]) for d in cdims], rules)
 
     derived_tables = derived.tables(view, m)
 
