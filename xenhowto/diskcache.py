@@ -16,20 +16,33 @@ def directory(*parts: str) -> str:
     return os.path.join(base, "xenhowto", *parts)
 
 
-def cached(kind: str, digest: str, compute: Callable[[], T]) -> T:
+_MISS = object()
+
+
+def load(kind: str, digest: str, default=None):
+    """The value kept under ``digest``, or ``default``."""
+    try:
+        with open(directory(f"{kind}-{digest}.pickle"), "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return default
+
+
+def store(kind: str, digest: str, value) -> None:
     path = directory(f"{kind}-{digest}.pickle")
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    value = compute()
-    try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
+        tmp = f"{path}.{os.getpid()}.{id(value)}.tmp"
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except (OSError, pickle.PicklingError, TypeError):
         pass
+
+
+def cached(kind: str, digest: str, compute: Callable[[], T]) -> T:
+    value = load(kind, digest, _MISS)
+    if value is _MISS:
+        value = compute()
+        store(kind, digest, value)
     return value

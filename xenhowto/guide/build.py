@@ -50,7 +50,9 @@ def _digest(project: Project, text: str, as_of: dt.date) -> str:
 
     h = hashlib.sha256(text.encode() + as_of.isoformat().encode())
     h.update(repr((sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir))).encode())
-    h.update(data_digest(os.path.abspath(os.path.join(project.root, "data"))).encode())
+    from xenhowto.facts.load import default_data_dir
+
+    h.update(data_digest(os.path.abspath(default_data_dir())).encode())  # the data the facts are read from
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for base, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -65,7 +67,7 @@ def _digest(project: Project, text: str, as_of: dt.date) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
+def _steps(project: Project, as_of: dt.date, stamp: tuple) -> tuple:
     """Parsing the page takes most of a cold `howto guide`; the result depends
     only on the page, the data, the date and the code, so it is kept on disk
     under their digest (a stale entry can never match)."""
@@ -77,8 +79,12 @@ def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:
+    from xenhowto.facts import _stamp
+    from xenhowto.facts.load import default_data_dir
+
     mtime = os.stat(os.path.join(project.docs_dir, HOWTO)).st_mtime_ns
-    return list(_steps(project, as_of, mtime))
+    data_dir = os.path.abspath(default_data_dir())
+    return list(_steps(project, as_of, (mtime, data_dir, _stamp(data_dir))))
 
 
 def guide_for(project: Project, given: dict, as_of: dt.date) -> compose.Guide:
