@@ -120,12 +120,13 @@ def _ledger(root: str) -> list[dict]:
 def _state(root: str) -> dict:
     """The stand-ins' state (packages, daemons, disks, domains, boots), less
     the digest of what the domU's disk holds (typed in the domU: see above)
-    and the inode numbers of the images dd wrote."""
+    and what identifies the images dd wrote on the file system (inode, mtime)."""
     state = world.load_state(root)
     for disk in state.get("disks", {}).values():
         disk.pop("signature", None)
     for image in state.get("dd", {}).values():
         image.pop("ino", None)
+        image.pop("mtime", None)
     return state
 
 
