@@ -37,7 +37,7 @@ def add_parser(sub, common) -> None:
     g.add_argument("--answers", metavar="FILE.yaml", help="the setup as a YAML mapping (flags override it)")
     g.add_argument("--format", choices=("md", "html", "json", "sh"), default="md",
                    help="md (default), html, json, or sh: the dom0's commands as a commented shell script, "
-                        "one function per step (sh guide.sh 3 runs step 3)")
+                        "one function per step (sh xen-guide.sh 3 runs step 3)")
     g.add_argument("-o", "--output", metavar="FILE", help="write the guide here instead of stdout")
     g.add_argument("--verify", action="store_true",
                    help="execute the guide's steps in a sandboxed stand-in dom0; exit 1 if they do not hang together")

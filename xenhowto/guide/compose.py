@@ -24,8 +24,18 @@ class GuideStep:
     title: str
     text: str  # markdown, snippets included
     snippets: list[dict] = field(default_factory=list)
-    script: list[str] = field(default_factory=list)  # each piece as the shell script has it (guide.script)
-    commands: list[str] = field(default_factory=list)  # its dom0 commands, for "copy all dom0 commands"
+    # its pieces in order: ("prose", markdown) or ("example", Example), for the shell script
+    pieces: list[tuple] = field(default_factory=list, repr=False)
+
+    @property
+    def script(self) -> list[str]:
+        """Each piece as the shell script has it (guide.script); made when asked for."""
+        return [script.prose(p) if kind == "prose" else snippet_script(p)[0] for kind, p in self.pieces]
+
+    @property
+    def commands(self) -> list[str]:
+        """Its dom0 commands, for "copy all dom0 commands"."""
+        return [cmd for kind, p in self.pieces if kind == "example" for cmd in [snippet_script(p)[1]] if cmd]
 
 
 @dataclass
@@ -85,7 +95,7 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
     for step in sorted(steps, key=lambda s: (s.order, s.line)):
         if not applies(step.when, values):
             continue
-        parts, snippets, shell, cmds = [], [], [], []
+        parts, snippets, pieces = [], [], []
         for piece in step.pieces:
             if not applies(piece.when, values):
                 continue
@@ -93,18 +103,15 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
                 text = piece.markdown if piece.markdown is not None else prose(piece.text, ctx)
                 if text:
                     parts.append(fill_values(text, values))
-                    shell.append(script.prose(parts[-1]))
+                    pieces.append(("prose", parts[-1]))
             else:
                 ex = examples.from_directive(piece.kind, piece.directive, overrides=dict(values, as_of=setup.as_of),
                                              facts=facts)
                 snippets.append(ex.as_json())
                 parts.append(snippet_markdown(ex))
-                sh, cmd = snippet_script(ex)
-                shell.append(sh)
-                if cmd is not None:
-                    cmds.append(cmd)
+                pieces.append(("example", ex))
         if parts:
-            out.append(GuideStep(step.id, step.title, "\n\n".join(parts), snippets, shell, cmds))
+            out.append(GuideStep(step.id, step.title, "\n\n".join(parts), snippets, pieces))
     return Guide(setup, out)
 
 
