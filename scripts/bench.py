@@ -298,8 +298,9 @@ def builder_main(args) -> int:
         site = args.builder_site or build(os.path.join(ROOT, "mkdocs.yml"), os.path.join(work, "site"),
                                           args.as_of, quiet=True)
         sites = {"this checkout": site}
-        if args.builder_against:
-            sites["against"] = args.builder_against
+        if args.builder_against:  # LABEL=DIR, or DIR
+            label, _, path = args.builder_against.rpartition("=")
+            sites[label or "against"] = path
         figures = measure_sites(sites, args.builder_changes, ROUNDS)
     for label, path in sites.items():
         figures[label]["dir"] = path if label != "this checkout" or args.builder_site else "(built as of " + args.as_of + ")"
@@ -368,7 +369,8 @@ def main() -> int:
     p.add_argument("--out", default=os.path.join(ROOT, "benchmarks"))
     p.add_argument("--builder-only", action="store_true", help="only the guide builder (builder_main)")
     p.add_argument("--builder-site", help="with --builder-only: this checkout's site, already built")
-    p.add_argument("--builder-against", metavar="DIR", help="with --builder-only: another built site, side by side")
+    p.add_argument("--builder-against", metavar="[LABEL=]DIR",
+                   help="with --builder-only: another built site, side by side (e.g. 'main=../main/site')")
     p.add_argument("--builder-changes", type=int, default=200, help="with --builder-only: changes per round")
     args = p.parse_args()
     if args.builder_only:

@@ -421,6 +421,8 @@ def test_on_a_phone_the_guide_is_within_a_screen_of_the_controls(browser, base):
         assert page.eval_on_selector(".gb-panel", "e => e.open") is False
         assert "Xen " in page.inner_text(".gb-panel__setup")
         assert _top(page, ".gb-guide h1") - _top(page, ".gb-panel") < PHONE["height"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "guide-builder-phone.png"))
         # unfolded, the controls fill several screens: the button to the guide stays on the screen
         page.click(".gb-panel > summary")
         assert page.is_visible("#gb-mac")
