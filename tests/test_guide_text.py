@@ -30,9 +30,12 @@ DATES = ["2016-12-20", "2026-12-01"]
 
 
 def _defaults() -> dict[str, str]:
-    """The defaults of the values GIVEN replaces: none may show in a guide."""
+    """The defaults of the values GIVEN replaces: none may show in a guide (nor the
+    default disk's size in gigabytes, as prose writes it)."""
     dims = model.load().dimensions
-    return {name: str(dims[name].default) for name in GIVEN}
+    out = {name: str(dims[name].default) for name in GIVEN}
+    out["disk_size in G"] = f"{int(dims['disk_size'].default) // 1024}G"
+    return out
 
 
 def _problems(md: str, setup: dict, defaults_re: re.Pattern) -> list[str]:
