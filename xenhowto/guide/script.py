@@ -35,20 +35,6 @@ INTRO = ("The dom0's commands of each step of this guide, with its text as comme
          "Some steps reboot the dom0 or attach the domU's console, so run them one\n"
          "at a time.  Lines marked \"type these in the domU\" are comments.")
 
-# The frame around the pieces, with {placeholders}: the builder ships it and
-# fills it as ``assemble`` does.  {head}: the guide's markdown head as comments.
-FRAME = {
-    "head": "#!/bin/sh\n{head}\n#\n" + "\n".join("# " + line if line else "#" for line in INTRO.split("\n"))
-            + "\n\nset -e\n",
-    "step": "# {number}. {title}\nstep_{number}() (\nprintf '== %s. %s\\n' {number} {title_sh}\n\n{body}\n)\n",
-    "usage": "if [ \"$#\" -eq 0 ]; then\n    printf 'Usage: sh %s STEP...\\n' \"$0\"\n{items}\n    exit 2\nfi\n",
-    "usage_item": "    printf '  %s. %s\\n' {number} {title_sh}",
-    "dispatch": "for step in \"$@\"; do\n    case $step in\n{items}\n"
-                "    *) printf '%s: no step %s\\n' \"$0\" \"$step\" >&2; exit 2 ;;\n    esac\ndone\n",
-    "dispatch_item": "    {number}) step_{number} ;;",
-    "commands_step": "# {number}. {title}\n{commands}",
-}
-
 
 def comment(text: str) -> str:
     """Text as shell comment lines ("# " before each line, "#" for an empty one)."""
@@ -58,6 +44,20 @@ def comment(text: str) -> str:
 def quote(word: str) -> str:
     """A word as the shell reads it back unchanged (a step's title)."""
     return shlex.quote(word)
+
+
+# The frame around the pieces, with {placeholders}: the builder ships it and
+# fills it as ``assemble`` does.  {head}: the guide's markdown head as comments.
+FRAME = {
+    "head": "#!/bin/sh\n{head}\n#\n" + comment(INTRO) + "\n\nset -e\n",
+    "step": "# {number}. {title}\nstep_{number}() (\nprintf '== %s. %s\\n' {number} {title_sh}\n\n{body}\n)\n",
+    "usage": "if [ \"$#\" -eq 0 ]; then\n    printf 'Usage: sh %s STEP...\\n' \"$0\"\n{items}\n    exit 2\nfi\n",
+    "usage_item": "    printf '  %s. %s\\n' {number} {title_sh}",
+    "dispatch": "for step in \"$@\"; do\n    case $step in\n{items}\n"
+                "    *) printf '%s: no step %s\\n' \"$0\" \"$step\" >&2; exit 2 ;;\n    esac\ndone\n",
+    "dispatch_item": "    {number}) step_{number} ;;",
+    "commands_step": "# {number}. {title}\n{commands}",
+}
 
 
 def _indented(text: str) -> str:
