@@ -1,7 +1,7 @@
 """Constraints derived from data/ at an as-of date: which dom0 and domU
 architectures each Xen package supports, the NetBSD branches it is made for,
-which guest types a Xen and a NetBSD release run, 32-bit PV guests, and PCI
-passthrough.  With the hand-written ones of data/setup.yaml they are all the
+which guest types a Xen and a NetBSD release run, 32-bit PV guests, PCI
+passthrough, and xm only where the package's rc.d scripts use it.  With the hand-written ones of data/setup.yaml they are all the
 rules a setup must follow; each carries the file:line of its fact, and its
 reason is a sentence for a reader (the CLI and the guide builder show it)."""
 from __future__ import annotations
@@ -161,5 +161,22 @@ def latest_source(observations, view) -> str:
     return seen[-1].source if seen else ""
 
 
+def rc_scripts(view) -> list[model.Constraint]:
+    """xm only with packages whose rc.d scripts use xm: the HOWTO does not support xm
+    where pkgsrc's scripts (xendomains) run xl (rev 1.115: "the rc.d scripts provided
+    by pkgsrc do not support this, and thus this HOWTO does not support it either")."""
+    out = []
+    for p in sorted(view.packages(), key=lambda p: p.key):
+        o = [x for x in p.rcd_toolstack if x.date.latest <= view.as_of]
+        if o and o[-1].value == "xl" and "xm" in view.toolstacks_for(p.xen):
+            out.append(model.Constraint(
+                id=f"rc-scripts-{p.name}", when=conditions.parse(f"xen == {p.xen}"),
+                require=conditions.parse("toolstack == xl"),
+                reason=f"The rc.d scripts of {p.tools} run xl; this HOWTO does not support xm with them.",
+                fact=f"{_where(p)} (rcd_toolstack; {o[-1].source})"))
+    return out
+
+
 def all_constraints(m: model.SetupModel, view) -> list[model.Constraint]:
-    return list(m.constraints) + derived(view) + platforms(view) + pci(view) + guest_types(view)
+    return (list(m.constraints) + derived(view) + platforms(view) + pci(view) + guest_types(view)
+            + rc_scripts(view))

@@ -171,11 +171,14 @@ def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed
             print(f"\rverifying guide {done}/{total} ({summary.reused} verdicts kept from earlier runs)",
                   end="", file=sys.stderr, flush=True)
 
-    fresh = verify_many([chosen[i][1] for i in todo], jobs=jobs or os.cpu_count() or 1, progress=tick)
+    def keep(k: int, result) -> None:  # as each ends: a run stopped halfway keeps what it did
+        if cache:
+            verdicts.store(chosen[todo[k]][1], result)
+
+    fresh = verify_many([chosen[i][1] for i in todo], jobs=jobs or os.cpu_count() or 1, progress=tick,
+                        on_result=keep)
     for i, result in zip(todo, fresh):
         results[i] = result
-        if cache:
-            verdicts.store(chosen[i][1], result)
     if show and todo:
         print(file=sys.stderr)
     for (given, _), result in zip(chosen, results):

@@ -482,14 +482,15 @@ def _chain(sandbox: Sandbox, guides: list, indices: list[int], results: list, va
 
 
 def verify_many(guides, jobs: int = 1, sandbox: Sandbox | None = None, progress=None,
-                share: bool = True, validators: bool = True) -> list[VerifyResult]:
+                share: bool = True, validators: bool = True, on_result=None) -> list[VerifyResult]:
     """Verify every guide with one shared Sandbox; ``jobs`` > 1 runs that many at once.
 
     With ``share`` (the default), guides that begin with the same steps on the
     same machine run those steps once: each continues from a copy of the state
     where it parts from the others.  The verdicts and messages are the same as
     verifying each guide alone (tests hold it to that).
-    ``progress(done, total, result)`` is called after each guide when given.
+    ``progress(done, total, result)`` is called after each guide when given, and
+    ``on_result(index, result)`` (the guide's index in ``guides``).
     """
     import threading
 
@@ -503,6 +504,8 @@ def verify_many(guides, jobs: int = 1, sandbox: Sandbox | None = None, progress=
     def done(i: int) -> None:
         with lock:
             count[0] += 1
+            if on_result:
+                on_result(i, results[i])
             if progress:
                 progress(count[0], len(guides), results[i])
 
