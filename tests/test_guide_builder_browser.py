@@ -532,8 +532,13 @@ def test_the_named_setup_shown_is_marked(watched, base, data):
         page.click(f"button[data-named='{named['id']}']")
         assert current() == [named["id"]]
         assert named["title"] in page.inner_text(".gb-panel__setup")
-    marked = page.eval_on_selector(f"[data-named={data['named'][-1]['id']}]", "e => getComputedStyle(e).backgroundColor")
-    assert marked != plain
+    # filled, once Material's buttons have eased into their colours (a 125 ms transition)
+    last = f"[data-named={data['named'][-1]['id']}]"
+    page.wait_for_function(f"""() => {{
+        const c = getComputedStyle(document.querySelector('{last}')).backgroundColor;
+        return /^rgb\(/.test(c) && c !== {json.dumps(plain)};
+    }}""")
+    assert plain in ("rgba(0, 0, 0, 0)", "transparent")
     page.click("button[data-named='nat-lvm']")
     page.fill("#gb-name", "db2")  # no longer the named setup
     assert current() == []
