@@ -118,6 +118,7 @@ def on_env(env, config, files: Files):
         files.append(File.generated(config, src, content=publish.to_json(hist, facts)))
         history_url = posixpath.relpath(history_file.url, here) + "/" if history_file and f.src_uri == HOWTO else None
         page.meta["facts_changed"] = hist.days[-1].day.isoformat()  # for hooks/last_updated.py
+        page.meta["history_days"] = [d.day.isoformat() for d in hist.days]  # for hooks/guide_builder.py
         title, rest = sitepage.split_title(page.content)
         page.content = (title + publish.switcher_html(hist, DATA, history_url)
                         + '<div class="howto-history__page">' + rest + "</div>\n")

@@ -17,7 +17,10 @@ and benchmarks/RESULTS.md.  Run with scripts/bench (after scripts/setup).
 4. Every valid setup: how many, how many distinct guides, and the cost per
    verified guide for growing samples (it must stay flat).
 5. The guide builder: shipped size and in-browser update time (when its
-   benchmark module and a browser are available).
+   benchmark module and a browser are available).  ``--builder-only`` runs
+   this part alone (see builder_main): the builder of this checkout's site,
+   side by side with another site's (``--builder-against DIR``, e.g. main's
+   site), figures in benchmarks/builder.json and benchmarks/BUILDER.md.
 6. Sizes: the site compressed (gzip -6, source maps left out), the HOWTO's
    history and the api/ files.
 """
@@ -257,6 +260,63 @@ def builder_figures(site_dir: str | None) -> dict:
         return {"skipped": f"{type(e).__name__}: {e}"}
 
 
+# --- the guide builder alone (scripts/bench --builder-only) ----------------------------------
+
+def builder_report(r: dict) -> str:
+    labels = list(r["sites"])
+    lines = [f"# Guide builder ({r['when']}, {r['machine']}, load average {r['load']})", "",
+             "Written by `scripts/bench --builder-only`.  Each site in Debian's Chromium (Playwright), "
+             f"{r['rounds']} rounds of {r['changes']} random changes of the selects, check boxes and typed values "
+             "(a fresh page each round; the sites' rounds alternate), each timed from its event to the guide "
+             "laid out again; figures are the median of the rounds'.  Aim: p95 under 16 ms.", "",
+             "| | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
+    rows = [("site", lambda f: f["dir"]),
+            ("update p95 (ms)", lambda f: f["update_ms_p95"]),
+            ("p95 of each round (ms)", lambda f: ", ".join(map(str, f["update_ms_p95_by_round"]))),
+            ("update median (ms)", lambda f: f["update_ms_median"]),
+            ("update max (ms)", lambda f: f["update_ms_max"]),
+            ("another day of the date switcher: median / p95 (ms)",
+             lambda f: (f"{f['date_switch_ms'].get('median', '-')} / {f['date_switch_ms'].get('p95', '-')} "
+                        f"({f['date_switch_ms'].get('days')} days)") if "date_switch_ms" in f else "-"),
+            ("data shipped: bytes / gzip -9", lambda f: f"{f['data_bytes']:,} / {f['data_gzip_bytes']:,}"),
+            ("builder in all (data, script, style): gzip -9", lambda f: f"{f['gzip_bytes']:,}")]
+    for name, value in rows:
+        lines.append(f"| {name} | " + " | ".join(str(value(r["sites"][k])) for k in labels) + " |")
+    lines += ["", "By kind of change (this checkout, first round):", "", "```",
+              json.dumps(r["sites"][labels[0]]["rounds"][0]["by_kind"], indent=2), "```", ""]
+    return "\n".join(lines)
+
+
+def builder_main(args) -> int:
+    """The builder's update time and size, for this checkout's site (built
+    as of --as-of into a scratch directory unless --builder-site names one)
+    and, side by side, --builder-against's."""
+    from xenhowto.guide.bench_builder import ROUNDS, measure_sites
+    from xenhowto.site import build
+
+    with tempfile.TemporaryDirectory() as work:
+        site = args.builder_site or build(os.path.join(ROOT, "mkdocs.yml"), os.path.join(work, "site"),
+                                          args.as_of, quiet=True)
+        sites = {"this checkout": site}
+        if args.builder_against:  # LABEL=DIR, or DIR
+            label, _, path = args.builder_against.rpartition("=")
+            sites[label or "against"] = path
+        figures = measure_sites(sites, args.builder_changes, ROUNDS)
+    for label, path in sites.items():
+        figures[label]["dir"] = path if label != "this checkout" or args.builder_site else "(built as of " + args.as_of + ")"
+    results = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+               "machine": f"{os.cpu_count()} cores", "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+               "rounds": ROUNDS, "changes": args.builder_changes, "sites": figures}
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "builder.json"), "w") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(args.out, "BUILDER.md"), "w") as f:
+        f.write(builder_report(results))
+    print(builder_report(results))
+    return 0
+
+
 def markdown_report(r: dict) -> str:
     b = r["build"]
     lines = [f"# Benchmark results ({r['when']}, as of {r['as_of']}, {r['machine']})", "",
@@ -307,7 +367,14 @@ def main() -> int:
     p.add_argument("--samples", default="20,100,400,1600",
                    help="guides verified alone (the first), then shared sets of growing size (comma-separated)")
     p.add_argument("--out", default=os.path.join(ROOT, "benchmarks"))
+    p.add_argument("--builder-only", action="store_true", help="only the guide builder (builder_main)")
+    p.add_argument("--builder-site", help="with --builder-only: this checkout's site, already built")
+    p.add_argument("--builder-against", metavar="[LABEL=]DIR",
+                   help="with --builder-only: another built site, side by side (e.g. 'main=../main/site')")
+    p.add_argument("--builder-changes", type=int, default=200, help="with --builder-only: changes per round")
     args = p.parse_args()
+    if args.builder_only:
+        return builder_main(args)
     as_of = dt.date.fromisoformat(args.as_of)
     with tempfile.TemporaryDirectory() as work:
         ENV["XDG_CACHE_HOME"] = os.environ["XDG_CACHE_HOME"] = os.path.join(work, "cache")  # the bench's own caches

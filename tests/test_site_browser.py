@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import stub_other_hosts
+from browser_helpers import axe_serious, stub_other_hosts
 
 from xenhowto.guide.bench_builder import serve
 
@@ -308,11 +308,5 @@ def test_axe_finds_no_serious_violation(reader, name, scheme):
         page.wait_for_selector(".howto-history[data-shown]")
     want = "slate" if scheme == "dark" else "default"
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == want
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(0, 3).join(' '))}));
-    }""")
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    serious = axe_serious(page)
     assert serious == [], json.dumps(serious, indent=2)

@@ -17,6 +17,7 @@ the checker and the guides; the directive modules are thin.
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -147,10 +148,17 @@ def check_variables(variables: dict[str, str]) -> None:
 
 
 def template_variables(name: str) -> set[str]:
+    source = _env.loader.get_source(_env, name + ".j2")[0]
+    return set(_variables_of(source))
+
+
+@functools.lru_cache(maxsize=64)
+def _variables_of(source: str) -> frozenset[str]:
+    """The variables a template's source reads (parsing it is what costs: the
+    builder's data asks for every example of every day)."""
     from jinja2 import meta
 
-    source = _env.loader.get_source(_env, name + ".j2")[0]
-    return meta.find_undeclared_variables(_env.parse(source))
+    return frozenset(meta.find_undeclared_variables(_env.parse(source)))
 
 
 def _content_line(d: Directive, content: str) -> int:

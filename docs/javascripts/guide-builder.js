@@ -1,19 +1,24 @@
 /* "Build your guide": the tailored guide of `howto guide`, composed in the
- * browser from the builder's data (xenhowto/guide/matrix.py, written next to
- * the page by hooks/guide_builder.py).  Plain ES2017, no framework, no
- * network beyond that one file of the site.
+ * browser from the builder's data (xenhowto/guide/matrix.py, one edition per
+ * day packed by xenhowto/guide/editions.py, written next to the page by
+ * hooks/guide_builder.py).  Plain ES2017, no framework, no network beyond
+ * that one file of the site.
  *
  * - conditions are evaluated as xenhowto/guide/conditions.py evaluates them;
  * - a selection given in the address is resolved as `howto guide` resolves
  *   its flags (setup.resolve, mirrored by matrix.resolve_given);
  * - the guide is composed as compose.to_markdown composes it (mirrored by
  *   matrix.compose_markdown) and shown as HTML: prose pre-rendered at build
- *   time, everything the reader typed set as text, never as markup.
+ *   time, everything the reader typed set as text, never as markup;
+ * - the shell script and the dom0 commands are joined from pieces made at
+ *   build time (guide/script.py) as compose.to_shell and dom0_commands join
+ *   them (mirrored by matrix.compose_script and compose_commands).
  */
 (function () {
   "use strict";
 
   var ROOT = "[data-guide-builder]";
+  var NARROW = "(max-width: 44.984375em)";  // Material's phone layout
   var dataCache = {};
   var current = null; // the mounted builder, if the page shows one
 
@@ -26,11 +31,16 @@
     return String(v);
   }
 
+  var versionKeys = new Map();  // a version's key, made once (the controls test every choice on each change)
+
   function versionKey(v) {
-    var s = pyStr(v);
-    if (s === "current") return [1, []];
-    if (/^\d+(\.\d+)*$/.test(s)) return [0, s.split(".").map(Number)];
-    return [2, [s]];
+    var s = pyStr(v), k = versionKeys.get(s);
+    if (k) return k;
+    if (s === "current") k = [1, []];
+    else if (/^\d+(\.\d+)*$/.test(s)) k = [0, s.split(".").map(Number)];
+    else k = [2, [s]];
+    versionKeys.set(s, k);
+    return k;
   }
 
   function compareKeys(a, b) {
@@ -96,6 +106,12 @@
       if (c.when) names(c.when, n);
       return Object.keys(n);
     });
+    // the constraints that read each dimension, in order: changing one value can break only those
+    var byDim = this.byDim = {};
+    this.needs.forEach(function (need, i) {
+      need.forEach(function (n) { (byDim[n] = byDim[n] || []).push(i); });
+    });
+    this.named = {};  // the values of each named setup of this edition, once resolved
   }
 
   Edition.prototype.violated = function (values, c) {
@@ -257,6 +273,11 @@
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in vars ? String(vars[k]) : m; });
   }
 
+  /* Text as shell comment lines (guide.script.comment). */
+  function comment(text) {
+    return text.split("\n").map(function (l) { return l ? "# " + l : "#"; }).join("\n");
+  }
+
   function indentedBlock(content) {
     return content.replace(/\n+$/, "").split("\n").map(function (l) { return l.trim() ? "    " + l : ""; }).join("\n");
   }
@@ -276,12 +297,13 @@
 
   function capitalize(s) { return s.slice(0, 1).toUpperCase() + s.slice(1); }
 
-  /* The guide for a complete setup: {markdown, blocks}; blocks describe the DOM. */
+  /* The guide for a complete setup: its markdown, the blocks that describe
+     the DOM, and what the script and the dom0 commands are joined from. */
   Edition.prototype.compose = function (values, departures) {
     var mx = this.mx, h = mx.header, texts = mx.texts, self = this;
     var pkg = mx.packages[values.xen];
     var title = format(h.title, values), intro = format(h.intro, { as_of: mx.as_of });
-    var md = [title, "", intro, ""];
+    var head = [title, "", intro, ""];
     var blocks = [{ tag: "h1", text: title.replace(/^# /, "") }, { tag: "p", text: intro }];
     var items = [];
     this.order.forEach(function (name) {
@@ -292,33 +314,34 @@
         if (v === null || v === undefined || v === "" || !applies(d.listed, values)) return;
         line = format(h.line, { label: d.label, value: d.kind === "flag" ? (v ? h.yes : h.no) : v });
       }
-      md.push(line);
+      head.push(line);
       items.push(line.replace(/^- /, ""));
     });
     blocks.push({ tag: "ul", items: items });
-    md.push("");
+    head.push("");
     (departures || []).forEach(function (d) {
-      md.push(self.departureNote(d, "md"), "");
+      head.push(self.departureNote(d, "md"), "");
       blocks.push({ html: self.departureNote(d, "html") });
     });
     mx.notes.forEach(function (note) {
       if (!applies(note.when, values)) return;
-      md.push(texts[note.md], "");
-      blocks.push({ html: texts[note.html], key: mx.as_of + "/" + note.html });
+      head.push(texts[note.md], "");
+      blocks.push({ html: texts[note.html], key: note.html });
     });
-    var number = 0;
+    var md = head.slice(), steps = [];
     mx.steps.forEach(function (step) {
       if (!applies(step.when, values)) return;
-      var parts = [], shown = [];
+      var parts = [], shown = [], sh = [], cmds = [];
       step.pieces.forEach(function (piece) {
         if (!applies(piece.when, values)) return;
         if (piece.md !== undefined) {
           parts.push(fill(texts[piece.md], values));
+          sh.push(piece.sh);
           var prose = texts[piece.html];
-          if (typeof prose === "string") shown.push({ html: prose, key: mx.as_of + "/" + piece.html });
+          if (typeof prose === "string") shown.push({ html: prose, key: piece.html });
           else {  // the reader's values in the prose: escaped, though every slot's pattern allows no markup
             var html = fillEscaped(prose, values);
-            shown.push({ html: html, key: mx.as_of + "/" + piece.html + "/" + html });
+            shown.push({ html: html, key: piece.html + "/" + html });
           }
           return;
         }
@@ -329,17 +352,72 @@
         var label = capitalize(fill(texts[variant[1]], values));
         var content = fill(texts[variant[0]], values);
         parts.push("*" + label + ":*\n\n" + indentedBlock(content));
+        sh.push(variant[3]);
+        if (variant[4] !== null) cmds.push(variant[4]);
         shown.push({ label: label, code: codeText(content), kind: piece.kind });
       });
       if (!parts.length) return;
-      number += 1;
-      var title = format(h.step, { number: number, title: step.title });
-      md.push(title, "", parts.join("\n\n"), "");
-      blocks.push({ tag: "h2", text: title.replace(/^## /, ""), step: step.id });
+      steps.push({ title: step.title, title_sh: step.title_sh, sh: sh, commands: cmds });
+      var heading = format(h.step, { number: steps.length, title: step.title });
+      md.push(heading, "", parts.join("\n\n"), "");
+      blocks.push({ tag: "h2", text: heading.replace(/^## /, ""), step: step.id, anchor: "step-" + step.id });
       shown.forEach(function (b) { b.step = step.id; blocks.push(b); });
     });
-    return { markdown: md.join("\n").replace(/\n+$/, "") + "\n", blocks: blocks };
+    return { markdown: md.join("\n").replace(/\n+$/, "") + "\n", blocks: blocks, head: head, steps: steps,
+             values: values };
   };
+
+  /* The guide as a commented dom0 shell script (compose.to_shell, guide.script.assemble). */
+  Edition.prototype.script = function (c) {
+    var F = this.mx.header.script, texts = this.mx.texts;
+    var out = [format(F.head, { head: comment(c.head.join("\n").replace(/^# /, "").replace(/\n+$/, "")) })];
+    var usage = [], dispatch = [];
+    c.steps.forEach(function (s, i) {
+      var n = i + 1;
+      var body = s.sh.map(function (t) { return fill(texts[t], c.values); }).join("\n\n");
+      out.push(format(F.step, { number: n, title: s.title, title_sh: s.title_sh, body: body }));
+      usage.push(format(F.usage_item, { number: n, title_sh: s.title_sh }));
+      dispatch.push(format(F.dispatch_item, { number: n }));
+    });
+    out.push(format(F.usage, { items: usage.join("\n") }));
+    out.push(format(F.dispatch, { items: dispatch.join("\n") }));
+    return out.join("\n");
+  };
+
+  /* Every dom0 command of the guide by step (compose.dom0_commands, guide.script.commands). */
+  Edition.prototype.commands = function (c) {
+    var F = this.mx.header.script, texts = this.mx.texts, out = [];
+    c.steps.forEach(function (s, i) {
+      if (!s.commands.length) return;
+      var cmds = s.commands.map(function (t) { return fill(texts[t], c.values); }).join("\n");
+      out.push(format(F.commands_step, { number: i + 1, title: s.title, commands: cmds }));
+    });
+    return out.length ? out.join("\n\n") + "\n" : "";
+  };
+
+  /* The values of a named setup in this edition (resolved once), or null. */
+  Edition.prototype.namedValues = function (n) {
+    if (n.as_of !== this.mx.as_of) return null;
+    if (!(n.id in this.named)) {
+      var self = this, typedGiven = {};
+      try {
+        Object.keys(n.given).forEach(function (k) { typedGiven[k] = self.typed(self.dims[k], n.given[k]); });
+        this.named[n.id] = this.resolve(typedGiven);
+      } catch (e) { this.named[n.id] = null; }
+    }
+    return this.named[n.id];
+  };
+
+  /* An edition of the packed data (xenhowto.guide.editions.unpack). */
+  function unpack(data, entry) {
+    var mx = { format: data.format, as_of: entry.as_of, texts: data.texts };
+    Object.keys(entry).forEach(function (field) {
+      if (field === "as_of") return;
+      var table = data.parts[field], ref = entry[field];
+      mx[field] = Array.isArray(ref) ? ref.map(function (i) { return table[i]; }) : table[ref];
+    });
+    return mx;
+  }
 
   /* --- the page ------------------------------------------------------------- */
 
@@ -355,17 +433,42 @@
     return "\u201c" + (s.length > 40 ? s.slice(0, 40) + "\u2026" : s) + "\u201d";
   }
 
+  function sameValues(a, b, order) {
+    for (var i = 0; i < order.length; i++) if (String(a[order[i]]) !== String(b[order[i]])) return false;
+    return true;
+  }
+
   function Builder(root, data) {
     this.root = root;
     this.data = data;
     this.path = location.pathname;
-    this.editions = Object.create(null);  // keyed by ?as_of=: no inherited names
-    for (var i = 0; i < data.editions.length; i++) this.editions[data.editions[i].as_of] = new Edition(data.editions[i]);
-    this.ed = this.editions[data.as_of];
+    // keyed by ?as_of= and by field name: no inherited names (__proto__, constructor, valueOf)
+    this.entries = Object.create(null);
+    this.editions = Object.create(null);
+    for (var i = 0; i < data.editions.length; i++) this.entries[data.editions[i].as_of] = data.editions[i];
+    this.ed = this.edition(data.as_of);
+    this.invalid = Object.create(null);  // typed values that are not accepted: {name: message}
     this.setGiven({});
     this.codeSeq = 0;
     this.timings = [];
     this.build();
+  }
+
+  /* The edition of a day, unpacked on first use; undefined for a day the builder does not have. */
+  Builder.prototype.edition = function (asOf) {
+    if (!Object.prototype.hasOwnProperty.call(this.entries, asOf)) return undefined;
+    if (!this.editions[asOf]) this.editions[asOf] = new Edition(unpack(this.data, this.entries[asOf]));
+    return this.editions[asOf];
+  };
+
+  Object.defineProperty(Builder.prototype, "markdown", { get: function () { return this.composed.markdown; } });
+  Object.defineProperty(Builder.prototype, "script", { get: function () { return this.ed.script(this.composed); } });
+  Object.defineProperty(Builder.prototype, "commands", { get: function () { return this.ed.commands(this.composed); } });
+
+  function button(text, attrs, onClick) {
+    var b = el("button", Object.assign({ type: "button", "class": "md-button" }, attrs || {}), text);
+    b.addEventListener("click", onClick);
+    return b;
   }
 
   Builder.prototype.build = function () {
@@ -373,20 +476,31 @@
     while (root.firstChild) root.removeChild(root.firstChild);
     root.classList.add("gb-ready");
 
+    this.urlNotes = el("div", { "class": "admonition warning gb-url-notes", role: "status", hidden: "" });
+    root.appendChild(this.urlNotes);
+
+    // The controls fold away on a phone, so that the guide starts within a screen of them.
+    var panel = el("details", { "class": "gb-panel" });
+    if (!window.matchMedia || !window.matchMedia(NARROW).matches) panel.open = true;
+    var summary = el("summary", { "class": "gb-panel__summary" });
+    summary.appendChild(el("span", { "class": "gb-panel__title" }, "Your setup"));
+    this.summary = el("span", { "class": "gb-panel__setup" });
+    summary.appendChild(this.summary);
+    panel.appendChild(summary);
+    this.panel = panel;
+
     var form = el("form", { "class": "gb-form", "aria-label": "Your setup" });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     this.form = form;
 
-    this.urlNotes = el("div", { "class": "admonition warning gb-url-notes", role: "status", hidden: "" });
-    root.appendChild(this.urlNotes);
-
     var presets = el("div", { "class": "gb-presets" });
     presets.appendChild(el("p", { "class": "gb-presets__title", id: "gb-presets-title" }, "Start from a named setup:"));
     var plist = el("ul", { "aria-labelledby": "gb-presets-title" });
+    this.presets = {};
     this.data.named.forEach(function (n) {
       var li = el("li");
-      var b = el("button", { type: "button", "class": "md-button gb-preset", "data-named": n.id }, n.title);
-      b.addEventListener("click", function () { self.applyNamed(n); });
+      var b = button(n.title, { "class": "md-button gb-preset", "data-named": n.id }, function () { self.applyNamed(n); });
+      self.presets[n.id] = b;
       li.appendChild(b);
       plist.appendChild(li);
     });
@@ -395,44 +509,71 @@
 
     var grid = el("div", { "class": "gb-fields" });
     this.controls = {};
-    if (this.data.editions.length > 1) {
-      var f = el("div", { "class": "gb-field", "data-dim": "as_of" });
-      f.appendChild(el("label", { "for": "gb-as_of" }, "HOWTO as of"));
-      var s = el("select", { id: "gb-as_of", name: "as_of" });
-      this.data.editions.forEach(function (e) { s.appendChild(el("option", { value: e.as_of }, e.as_of)); });
-      s.addEventListener("change", function () { self.changeEdition(s.value); });
-      f.appendChild(s);
-      f.appendChild(el("p", { "class": "gb-help" }, "the facts of data/ known by that date"));
-      grid.appendChild(f);
-      this.asOfSelect = s;
-    }
+    if (this.data.editions.length > 1) grid.appendChild(this.dateField());
     this.ed.order.forEach(function (name) { grid.appendChild(self.field(self.ed.dims[name])); });
     form.appendChild(grid);
 
     var actions = el("div", { "class": "gb-actions" });
-    var reset = el("button", { type: "button", "class": "md-button" }, "Back to the recommendation");
-    reset.addEventListener("click", function () { self.select(self.editions[self.data.as_of], {}, true); });
-    actions.appendChild(reset);
-    var print = el("button", { type: "button", "class": "md-button" }, "Print the guide");
-    print.addEventListener("click", function () { window.print(); });
-    actions.appendChild(print);
+    actions.appendChild(button("Back to the recommendation", null, function () {
+      self.select(self.edition(self.data.as_of), {}, true);
+    }));
+    actions.appendChild(button("Print the guide", null, function () { window.print(); }));
     form.appendChild(actions);
 
     this.cli = el("p", { "class": "gb-cli" });
     form.appendChild(this.cli);
-    root.appendChild(form);
+    panel.appendChild(form);
+    // While the controls fill the screen, the guide is one press away.
+    var jump = el("div", { "class": "gb-jump" });
+    jump.appendChild(button("Go to your guide \u2193", { "class": "md-button md-button--primary gb-jump__button" },
+                            function () { self.showGuide(); }));
+    panel.appendChild(jump);
+    root.appendChild(panel);
+
+    var tools = el("div", { "class": "gb-tools", role: "group", "aria-label": "Your guide" });
+    tools.appendChild(button("Copy all dom0 commands", { "data-action": "copy" }, function () { self.copyCommands(); }));
+    var downloads = el("span", { "class": "gb-tools__downloads", role: "group", "aria-labelledby": "gb-download" });
+    downloads.appendChild(el("span", { id: "gb-download" }, "Download the guide:"));
+    downloads.appendChild(button("Markdown", { "data-action": "markdown" }, function () {
+      self.download("xen-guide.md", "text/markdown", self.markdown);
+    }));
+    downloads.appendChild(button("Shell script", { "data-action": "script" }, function () {
+      self.download("xen-guide.sh", "text/x-shellscript", self.script);
+    }));
+    tools.appendChild(downloads);
+    this.toolStatus = el("span", { "class": "gb-tools__status", role: "status" });
+    tools.appendChild(this.toolStatus);
+    root.appendChild(tools);
 
     this.status = el("p", { "class": "gb-status", role: "status", "aria-live": "polite" });
     root.appendChild(this.status);
-    this.guide = el("section", { "class": "gb-guide", "aria-label": "Your guide" });
+    this.stale = el("div", { "class": "admonition warning gb-stale", role: "status", hidden: "" });
+    root.appendChild(this.stale);
+    this.guide = el("section", { "class": "gb-guide", id: "gb-guide", "aria-label": "Your guide", tabindex: "-1" });
     root.appendChild(this.guide);
+  };
+
+  Builder.prototype.dateField = function () {
+    var self = this, f = el("div", { "class": "gb-field", "data-dim": "as_of" });
+    f.appendChild(el("label", { "for": "gb-as_of" }, "The HOWTO as of"));
+    var s = el("select", { id: "gb-as_of", name: "as_of", "aria-describedby": "gb-as_of-help" });
+    this.data.editions.forEach(function (e) {
+      s.appendChild(el("option", { value: e.as_of }, e.as_of === self.data.as_of ? e.as_of + " (newest)" : e.as_of));
+    });
+    s.addEventListener("change", function () { self.changeEdition(s.value, true); });
+    f.appendChild(s);
+    f.appendChild(el("p", { "class": "gb-help", id: "gb-as_of-help" },
+                     "Read the guide as the HOWTO was on an earlier day: only the Xen versions, packages and " +
+                     "NetBSD releases known then, and the HOWTO's words of that day."));
+    this.asOfSelect = s;
+    return f;
   };
 
   Builder.prototype.field = function (dim) {
     var self = this, name = dim.name, id = "gb-" + name;
     var f = el("div", { "class": "gb-field gb-field--" + dim.kind, "data-dim": name });
     var describedBy = [];
-    var control;
+    var control, error = null;
     if (dim.kind === "flag") {
       control = el("input", { type: "checkbox", id: id, name: name });
       var lab = el("label", { "for": id, "class": "gb-check" });
@@ -455,7 +596,7 @@
       f.appendChild(el("label", { "for": id }, dim.label));
       control = el("input", { type: "text", id: id, name: name, autocomplete: "off", spellcheck: "false" });
       f.appendChild(control);
-      var error = el("p", { "class": "gb-error", id: id + "-error", hidden: "" });
+      error = el("p", { "class": "gb-error", id: id + "-error", hidden: "" });
       describedBy.push(error.id);
       control.addEventListener("input", function () { self.typedInput(dim, control, error, false); });
       control.addEventListener("change", function () { self.typedInput(dim, control, error, true); });
@@ -470,10 +611,12 @@
     describedBy.push(why.id);
     f.appendChild(why);
     control.setAttribute("aria-describedby", describedBy.join(" "));
-    this.controls[name] = { control: control, why: why, field: f };
+    this.controls[name] = { control: control, why: why, field: f, error: error };
     return f;
   };
 
+  /* A typed value: into the guide when it is accepted; else marked, and the
+     guide says it does not show it. */
   Builder.prototype.typedInput = function (dim, control, error, commit) {
     var value;
     try {
@@ -483,15 +626,63 @@
       var c = this.ed.broken(trial, false);
       if (c) throw new Error(c.reason);
     } catch (e) {
-      error.textContent = e.message;
-      error.hidden = false;
-      control.setAttribute("aria-invalid", "true");
+      this.markInvalid(dim.name, e.message);
       return;
     }
-    error.hidden = true;
-    error.textContent = "";
-    control.removeAttribute("aria-invalid");
+    this.markInvalid(dim.name, null);
     this.change(dim.name, value, commit);
+  };
+
+  Builder.prototype.markInvalid = function (name, message) {
+    var c = this.controls[name];
+    if (message === null) {
+      if (!(name in this.invalid)) return;
+      delete this.invalid[name];
+      c.error.hidden = true;
+      c.error.textContent = "";
+      c.control.removeAttribute("aria-invalid");
+    } else {
+      this.invalid[name] = message;
+      c.error.textContent = message;
+      c.error.hidden = false;
+      c.control.setAttribute("aria-invalid", "true");
+    }
+    this.showStale();
+  };
+
+  /* Until every typed value is accepted, the guide says that it does not show them. */
+  Builder.prototype.showStale = function () {
+    var self = this, box = this.stale, names = Object.keys(this.invalid);
+    var sig = JSON.stringify(names.map(function (n) {
+      return [n, self.invalid[n], self.controls[n].control.value, String(self.values[n])];
+    }));
+    if (box.dataset.shown === sig) return;  // unchanged: the reader may be about to press its link
+    box.dataset.shown = sig;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    box.hidden = !names.length;
+    if (names.length) this.guide.setAttribute("data-stale", "");
+    else this.guide.removeAttribute("data-stale");
+    if (!names.length) return;
+    box.appendChild(el("p", { "class": "admonition-title" }, "This guide is not up to date"));
+    box.appendChild(el("p", null, "It still shows your earlier " + (names.length > 1 ? "values" : "value") +
+                        " for what is marked here; fix " + (names.length > 1 ? "them" : "it") +
+                        " in your setup and the guide follows:"));
+    var ul = el("ul");
+    names.forEach(function (name) {
+      var li = el("li"), dim = self.ed.dims[name];
+      var a = el("a", { href: "#gb-" + name }, dim.label);
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        self.panel.open = true;
+        self.controls[name].control.focus();
+      });
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(" " + shown(self.controls[name].control.value) + ": " +
+                                             self.invalid[name] + " (the guide shows " +
+                                             shown(self.values[name]) + ")"));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
   };
 
   /* The reader's own choices (as the CLI's flags): the rest follows the
@@ -528,20 +719,21 @@
     }, 0);
   };
 
-  Builder.prototype.changeEdition = function (asOf) {
-    var ed = this.editions[asOf];
+  /* Another day: the reader's choices that day offers are kept. */
+  Builder.prototype.changeEdition = function (asOf, commit) {
+    var ed = this.edition(asOf);
+    if (!ed) return;
     var given = this.given, kept = {};
     Object.keys(given).forEach(function (k) {
       try { kept[k] = ed.typed(ed.dims[k], given[k]); } catch (e) { /* not offered then */ }
     });
     try { this.setGiven(kept, ed); } catch (e) { this.setGiven({}, ed); }
     this.render();
-    this.remember(false);
+    if (commit) this.remember(false);
   };
 
   Builder.prototype.applyNamed = function (n) {
-    var ed = this.editions[n.as_of];
-    this.select(ed, n.given, true);
+    this.select(this.edition(n.as_of), n.given, true);
   };
 
   Builder.prototype.select = function (ed, given, commit) {
@@ -550,6 +742,56 @@
     this.setGiven(typedGiven, ed);
     this.render();
     if (commit) this.remember(false);
+  };
+
+  /* --- the guide's tools ---------------------------------------------------- */
+
+  Builder.prototype.say = function (text) {
+    var s = this.toolStatus;
+    s.textContent = text;
+    clearTimeout(this.sayTimer);
+    this.sayTimer = setTimeout(function () { s.textContent = ""; }, 6000);
+  };
+
+  Builder.prototype.copyCommands = function () {
+    var text = this.commands, self = this;
+    var lines = text.split("\n").filter(function (l) { return l && l.charAt(0) !== "#"; }).length;
+    function done() { self.say("Copied " + lines + " lines of dom0 commands."); }
+    function fallback() {  // no clipboard API (an address that is not https): the browser's copy command
+      var t = el("textarea", { readonly: "", "aria-hidden": "true", "class": "gb-copy-buffer" });
+      t.value = text;
+      document.body.appendChild(t);
+      t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(t);
+      if (ok) done(); else self.say("The browser did not let this page copy: download the shell script instead.");
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  };
+
+  Builder.prototype.download = function (name, type, text) {
+    var url = URL.createObjectURL(new Blob([text], { type: type + ";charset=utf-8" }));
+    var a = el("a", { href: url, download: name, hidden: "" });
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    this.say("Downloaded " + name + ".");
+  };
+
+  Builder.prototype.showGuide = function () {
+    this.guide.scrollIntoView({ block: "start" });
+    this.guide.focus({ preventScroll: true });
+  };
+
+  /* The step the address names (#step-ID), once the guide shows it. */
+  Builder.prototype.toStep = function () {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!/^step-[\w-]+$/.test(id)) return;
+    var target = document.getElementById(id);
+    if (target && this.guide.contains(target)) target.scrollIntoView({ block: "start" });
   };
 
   /* --- the address ---------------------------------------------------------- */
@@ -578,12 +820,15 @@
   Builder.prototype.fromAddress = function () {
     var notes = [], self = this;
     var params = new URLSearchParams(location.search);
-    var ed = this.editions[this.data.as_of];
+    var ed = this.edition(this.data.as_of);
     var asOf = params.getAll("as_of");
     if (asOf.length) {
-      if (this.editions[asOf[0]]) ed = this.editions[asOf[0]];
-      else notes.push("as_of " + shown(asOf[0]) + " ignored: this site's builder has the HOWTO as of " +
-                      Object.keys(this.editions).join(" and "));
+      if (this.edition(asOf[0])) ed = this.edition(asOf[0]);
+      else {
+        var days = this.data.editions.map(function (e) { return e.as_of; }).sort();
+        notes.push("as_of " + shown(asOf[0]) + " ignored: this site's builder has the HOWTO as of the " +
+                   days.length + " days its history lists, from " + days[0] + " to " + days[days.length - 1]);
+      }
     }
     var given = {}, seen = {};
     params.forEach(function (raw, key) {
@@ -609,11 +854,12 @@
     });
     try { this.setGiven(given, ed); } catch (e) {
       notes.push("the address's setup ignored: " + e.message);
-      this.setGiven({}, this.editions[this.data.as_of]);
+      this.setGiven({}, this.edition(this.data.as_of));
     }
     this.showNotes(notes);
     this.render();
     if (notes.length) this.remember(true); // the address now says what is shown
+    this.toStep();
   };
 
   Builder.prototype.showNotes = function (notes) {
@@ -629,26 +875,43 @@
 
   /* --- rendering ------------------------------------------------------------ */
 
+  /* The first of the constraints ``list`` (indexes, in order) the values break, or null. */
+  Edition.prototype.firstBroken = function (values, list) {
+    var cs = this.mx.constraints;
+    for (var i = 0; i < list.length; i++) if (this.violated(values, cs[list[i]])) return cs[list[i]];
+    return null;
+  };
+
+  /* The constraints a new value of ``name`` can break, given those the values break already. */
+  function checked(ed, name, already) {
+    var own = ed.byDim[name] || [];
+    if (!already.length) return own;
+    var all = own.concat(already.filter(function (i) { return own.indexOf(i) < 0; }));
+    return all.sort(function (a, b) { return a - b; });
+  }
+
   Builder.prototype.sync = function () {
     var self = this, ed = this.ed, values = this.values;
-    if (this.asOfSelect) this.asOfSelect.value = ed.mx.as_of;
+    if (this.asOfSelect && this.asOfSelect.value !== ed.mx.as_of) this.asOfSelect.value = ed.mx.as_of;
+    var already = [];  // constraints the shown values break (none, as they were resolved): checked for every choice
+    ed.mx.constraints.forEach(function (c, i) { if (ed.violated(values, c)) already.push(i); });
+    var trial = Object.assign({}, values);
     ed.order.forEach(function (name) {
       var dim = ed.dims[name], c = self.controls[name], control = c.control;
-      var reasons = [];
+      var reasons = [], list = checked(ed, name, already);
       if (dim.kind === "flag") {
         if (control.checked !== !!values[name]) control.checked = !!values[name];
-        var t = Object.assign({}, values);
-        t[name] = !values[name];
-        var bf = ed.broken(t, false);
+        trial[name] = !values[name];
+        var bf = ed.firstBroken(trial, list);
         if (control.disabled !== !!bf) control.disabled = !!bf;
         if (bf) reasons.push([values[name] ? "no" : "yes", bf.reason]);
       } else if (control.tagName === "SELECT") {
         var options = control.options;
         if (name === "xen" || name === "netbsd") self.setOptions(control, dim);
         for (var i = 0; i < options.length; i++) {
-          var o = options[i], trial = Object.assign({}, values);
+          var o = options[i];
           trial[name] = o.value;
-          var b = o.value === String(values[name]) ? null : ed.broken(trial, false);
+          var b = o.value === String(values[name]) ? null : ed.firstBroken(trial, list);
           var text = b ? o.dataset.text + " \u2014 unavailable" : o.dataset.text;
           if (o.disabled !== !!b) o.disabled = !!b;
           if (o.textContent !== text) o.textContent = text;
@@ -659,21 +922,23 @@
       } else {
         if (document.activeElement !== control && control.value !== String(values[name])) {
           control.value = String(values[name]); // never under the reader's cursor
-          control.removeAttribute("aria-invalid");
-          var err = document.getElementById(control.id + "-error");
-          if (err) { err.hidden = true; err.textContent = ""; }
+          if (name in self.invalid) self.markInvalid(name, null);
         }
         if (dim.empty && !truthy(values[name])) {
-          var tt = Object.assign({}, values);
-          tt[name] = "*";
-          var bt = ed.broken(tt, false);
+          trial[name] = "*";
+          var bt = ed.firstBroken(trial, list);
           if (control.disabled !== !!bt) control.disabled = !!bt;
           if (bt) reasons.push(["any value", bt.reason]);
         } else if (control.disabled) control.disabled = false;
       }
+      trial[name] = values[name];
       self.showReasons(c.why, reasons);
     });
-    var given = this.given;
+    this.syncCli();
+  };
+
+  Builder.prototype.syncCli = function () {
+    var ed = this.ed, given = this.given;
     var cli = ["howto", "guide"];
     if (ed.mx.as_of !== this.data.as_of) cli.push("--as-of", ed.mx.as_of);
     ed.order.forEach(function (k) {
@@ -687,6 +952,23 @@
     while (p.firstChild) p.removeChild(p.firstChild);
     p.appendChild(document.createTextNode("The same guide from the command line: "));
     p.appendChild(el("code", null, command));
+  };
+
+  /* The named setup whose guide is shown (marked), and the setup in words on the folded panel. */
+  Builder.prototype.syncNamed = function () {
+    var self = this, active = null;
+    this.data.named.forEach(function (n) {
+      var v = self.ed.namedValues(n);
+      var on = !!v && sameValues(v, self.values, self.ed.order);
+      var b = self.presets[n.id];
+      if (on) { active = active || n; if (b.getAttribute("aria-current") !== "true") b.setAttribute("aria-current", "true"); }
+      else if (b.hasAttribute("aria-current")) b.removeAttribute("aria-current");
+    });
+    var v = this.values;
+    var words = (active ? active.title : "Xen " + v.xen + ", " + v.toolstack + ", NetBSD " + v.netbsd + " " +
+                 v.dom0_arch + " dom0, " + v.domu_type + " " + v.domu + " domU") +
+                (this.ed.mx.as_of !== this.data.as_of ? " (as of " + this.ed.mx.as_of + ")" : "");
+    if (this.summary.textContent !== words) this.summary.textContent = words;
   };
 
   Builder.prototype.setOptions = function (select, dim) {
@@ -754,15 +1036,19 @@
       b.items.forEach(function (i) { ul.appendChild(el("li", null, i)); });
       return ul;
     }
-    return el(b.tag, null, b.text);
+    var h = el(b.tag, b.anchor ? { id: b.anchor } : null, b.text);
+    if (b.anchor) {  // a link to the step, as Material links a page's headings
+      h.appendChild(el("a", { "class": "headerlink", href: "#" + b.anchor, title: "Link to this step" }, "\u00b6"));
+    }
+    return h;
   };
 
-  /* Equal keys, equal elements (a text's index is an edition's own). */
+  /* Equal keys, equal elements (a text's index is shared by every edition). */
   function blockKey(b) {
     if (b.key) return "t" + b.key;
     if (b.code !== undefined) return "c" + b.kind + "\u0000" + b.label + "\u0000" + b.code;
     if (b.items) return "l" + b.items.join("\u0000");
-    return b.tag + "\u0000" + b.text;
+    return b.tag + "\u0000" + b.text + "\u0000" + (b.anchor || "");
   }
 
   /* Make parent's children exactly these nodes, moving as few as possible. */
@@ -776,8 +1062,9 @@
   /* Show the guide for the current values; blocks that did not change keep their elements. */
   Builder.prototype.render = function () {
     var result = this.ed.compose(this.values, this.departures), self = this;
-    this.markdown = result.markdown;
+    this.composed = result;
     this.sync();
+    this.syncNamed();
     var old = this.blockNodes || {}, fresh = {}, sections = this.sections || {}, keptSections = {};
     var top = [], inStep = {}, steps = 0;
     result.blocks.forEach(function (b) {
@@ -799,7 +1086,9 @@
     reconcile(this.guide, top);
     this.blockNodes = fresh;
     this.sections = keptSections;
-    this.status.textContent = "Your guide has " + steps + " step" + (steps === 1 ? "" : "s") + ".";
+    var status = "Your guide has " + steps + " step" + (steps === 1 ? "" : "s") + ".";
+    if (this.status.textContent !== status) this.status.textContent = status;
+    if (Object.keys(this.invalid).length) this.showStale();
   };
 
   /* --- wiring --------------------------------------------------------------- */

@@ -4,9 +4,9 @@
 // tables in .md-typeset__scrollwrap; an unwrapped table, e.g. one the guide
 // builder draws, is its own scroll box).  A box that does scroll gets
 // data-scroll = the sides with more columns (CSS draws a shadow there), and
-// is focusable and named.  A code block that scrolls is made focusable as
-// Material does for the code blocks of a page (the guide builder draws its
-// own later).
+// is focusable and named.  A code block that scrolls gets the same cue and is
+// made focusable as Material does for the code blocks of a page (the guide
+// builder draws its own later).
 (function () {
   "use strict";
   var LABEL = "Table, scroll sideways for more columns";
@@ -44,8 +44,17 @@
   }
 
   function markCode(code) {
-    if (!code.hasAttribute("tabindex") && code.scrollWidth > code.clientWidth + 1) {
-      code.setAttribute("tabindex", "0");
+    var more = code.scrollWidth - code.clientWidth;
+    if (more > 1) {
+      if (!code.hasAttribute("tabindex")) code.setAttribute("tabindex", "0");
+      var left = code.scrollLeft > 1, right = code.scrollLeft < more - 1;
+      code.setAttribute("data-scroll", left && right ? "both" : left ? "left" : "right");
+    } else if (code.hasAttribute("data-scroll")) {
+      code.removeAttribute("data-scroll");
+    }
+    if (!code.hasAttribute("data-scroll-watched")) {
+      code.setAttribute("data-scroll-watched", "");
+      code.addEventListener("scroll", function () { markCode(code); }, { passive: true });
     }
   }
 

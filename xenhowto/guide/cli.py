@@ -28,7 +28,7 @@ def add_parser(sub, common) -> None:
         return
     for name, dim in m.dimensions.items():
         flag = dim.flag
-        help_text = dim.help or dim.label
+        help_text = dim.cli_help or dim.help or dim.label
         if dim.kind == "flag":
             g.add_argument(flag, dest=name, action="store_const", const=True, default=None, help=help_text)
         elif dim.kind == "choice":
@@ -36,7 +36,9 @@ def add_parser(sub, common) -> None:
         else:
             g.add_argument(flag, dest=name, metavar=dim.kind.upper(), help=help_text)
     g.add_argument("--answers", metavar="FILE.yaml", help="the setup as a YAML mapping (flags override it)")
-    g.add_argument("--format", choices=("md", "html", "json"), default="md")
+    g.add_argument("--format", choices=("md", "html", "json", "sh"), default="md",
+                   help="md (default), html, json, or sh: the dom0's commands as a commented shell script, "
+                        "one function per step (sh xen-guide.sh 3 runs step 3)")
     g.add_argument("-o", "--output", metavar="FILE", help="write the guide here instead of stdout "
                    "(a new file, or a regular file it replaces; a symlink is followed to its file)")
     g.add_argument("--verify", action="store_true",
@@ -114,7 +116,7 @@ def listing(fmt: str, as_of) -> str:
         if name == "netbsd":
             choices = availability.branches(view)
         default = recommended(name, rec) if d.default == "recommended" else d.default
-        entry = {"name": name, "flag": d.flag, "kind": d.kind, "label": d.label, "help": d.help,
+        entry = {"name": name, "flag": d.flag, "kind": d.kind, "label": d.label, "help": d.cli_help or d.help,
                  "choices": choices, "default": default}
         if unavailable.get(name):
             entry["unavailable"] = unavailable[name]
@@ -163,7 +165,8 @@ def run(args) -> int:
     except (SetupError, UsageError) as e:
         print(f"howto guide: {e}", file=sys.stderr)
         return 2
-    render = {"md": compose.to_markdown, "json": compose.to_json, "html": compose.to_html}[args.format]
+    render = {"md": compose.to_markdown, "json": compose.to_json, "html": compose.to_html,
+              "sh": compose.to_shell}[args.format]
     _emit(render(guide), args.output)
     if args.verify:
         from xenhowto.verify.runner import verify

@@ -2,7 +2,7 @@
 doer's order, with every example filled in for that setup.
 
     guide = compose(setup, steps, ctx)       # steps from fragments.parse
-    to_markdown(guide) / to_json(guide) / to_html(guide)
+    to_markdown(guide) / to_json(guide) / to_html(guide) / to_shell(guide)
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from xenhowto import examples
-from xenhowto.guide import conditions, model
+from xenhowto.guide import conditions, model, script
 from xenhowto.guide.fragments import Step, applies
 from xenhowto.guide.setup import Setup
 from xenhowto.findings import HowtoError
@@ -25,6 +25,18 @@ class GuideStep:
     title: str
     text: str  # markdown, snippets included
     snippets: list[dict] = field(default_factory=list)
+    # its pieces in order: ("prose", markdown) or ("example", Example), for the shell script
+    pieces: list[tuple] = field(default_factory=list, repr=False)
+
+    @property
+    def script(self) -> list[str]:
+        """Each piece as the shell script has it (guide.script); made when asked for."""
+        return [script.prose(p) if kind == "prose" else snippet_script(p)[0] for kind, p in self.pieces]
+
+    @property
+    def commands(self) -> list[str]:
+        """Its dom0 commands, for "copy all dom0 commands"."""
+        return [cmd for kind, p in self.pieces if kind == "example" for cmd in [snippet_script(p)[1]] if cmd]
 
 
 @dataclass
@@ -80,6 +92,11 @@ def snippet_markdown(ex: examples.Example) -> str:
     return f"*{label}:*\n\n{examples.as_indented_block(ex.content)}"
 
 
+def snippet_script(ex: examples.Example) -> tuple[str, str | None]:
+    """An example as the shell script has it, and its dom0 commands (or None)."""
+    return script.snippet(ex.kind, ex.label, ex.content, ex.host, ex.path, ex.action if ex.kind == "file" else None)
+
+
 def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
     from xenhowto.facts import load_facts
 
@@ -89,7 +106,7 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
     for step in sorted(steps, key=lambda s: (s.order, s.line)):
         if not applies(step.when, values):
             continue
-        parts, snippets = [], []
+        parts, snippets, pieces = [], [], []
         for piece in step.pieces:
             if not applies(piece.when, values):
                 continue
@@ -97,12 +114,14 @@ def compose(setup: Setup, steps: list[Step], ctx: PageContext) -> Guide:
                 text = piece.markdown if piece.markdown is not None else prose(piece.text, ctx)
                 if text:
                     parts.append(fill_values(text, values))
+                    pieces.append(("prose", parts[-1]))
             else:
                 ex = example_for(piece, dict(values, as_of=setup.as_of), ctx, facts=facts)
                 snippets.append(ex.as_json())
                 parts.append(snippet_markdown(ex))
+                pieces.append(("example", ex))
         if parts:
-            out.append(GuideStep(step.id, step.title, "\n\n".join(parts), snippets))
+            out.append(GuideStep(step.id, step.title, "\n\n".join(parts), snippets, pieces))
     return Guide(setup, out)
 
 
@@ -169,7 +188,8 @@ def _setup_lines(guide: Guide) -> list[str]:
     return lines
 
 
-def to_markdown(guide: Guide) -> str:
+def _head(guide: Guide) -> list[str]:
+    """The guide's title, its setup and its notes (markdown lines)."""
     v = guide.setup.values
     out = [f"# NetBSD/Xen guide: Xen {v['xen']} with {v['toolstack']} on a NetBSD {v['netbsd']} "
            f"{v['dom0_arch']} dom0", "",
@@ -177,9 +197,24 @@ def to_markdown(guide: Guide) -> str:
            *_setup_lines(guide), ""]
     for note in guide.setup.notes:
         out += [f"**Note:** {note}", ""]
+    return out
+
+
+def to_markdown(guide: Guide) -> str:
+    out = _head(guide)
     for i, step in enumerate(guide.steps, 1):
         out += [f"## {i}. {step.title}", "", step.text, ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_shell(guide: Guide) -> str:
+    """The guide as a commented dom0 shell script (xenhowto.guide.script)."""
+    return script.assemble("\n".join(_head(guide)), [(s.title, s.script) for s in guide.steps])
+
+
+def dom0_commands(guide: Guide) -> str:
+    """Every dom0 command of the guide by step: what the builder's "Copy all dom0 commands" copies."""
+    return script.commands([(s.title, s.commands) for s in guide.steps])
 
 
 def to_json(guide: Guide) -> str:

@@ -2,20 +2,21 @@
 to compose any setup's guide in the browser, generated at build time from the
 same page and data/ as ``howto guide``.
 
-    data = builder_data(project, as_of)      # what the site ships: editions + named setups
     mx = build(project, as_of)               # one edition: a JSON-ready dict
     values = resolve_given(mx, {"xen": "4.2"})   # as setup.resolve does
     compose_markdown(mx, values)             # == compose.to_markdown(...) for that setup
+    compose_script(mx, values)               # == compose.to_shell(...)
+    compose_commands(mx, values)             # == compose.dom0_commands(...)
 
-``builder_data`` holds one edition per as-of date: the build's own and that
-of each named setup of data/setup.yaml pinned to an earlier date (``named``:
-``[{id, title, given, as_of}]``), so that every named setup can be shown.
+The site ships an edition for each day the builder can be read as of,
+packed together (xenhowto.guide.editions).
 
 The browser (docs/javascripts/guide-builder.js) does what ``resolve_given``
-and ``compose_markdown`` do, on the same data; the tests check both against
-the CLI.  The data form (version ``FORMAT``):
+and the ``compose_*`` functions do, on the same data; the tests check both
+against the CLI.  The data form of an edition (version ``FORMAT``):
 
-- ``as_of``; ``header``: the guide's fixed lines with ``{placeholders}``;
+- ``as_of``; ``header``: the guide's fixed lines with ``{placeholders}``,
+  and ``script``: the shell script's frame (guide.script.FRAME);
 - ``dimensions``: ``[{name, kind, label, help, flag, choices, default,
   candidates, slot, empty, listed}]`` in the setup model's order.  ``choices`` for
   xen are the versions known by ``as_of``, for netbsd the branches and
@@ -32,27 +33,32 @@ the CLI.  The data form (version ``FORMAT``):
 - ``notes``: ``[{when, md, html}]``: the guide's notes, in order;
 - ``texts``: every text once; a text is a string, or a list whose odd items
   are slot names to fill with the reader's values;
-- ``steps``: ``[{id, title, order, when, pieces}]`` in the guide's order; a
-  piece is ``{when, md, html}`` (prose: indices into ``texts``) or
-  ``{when, kind, host, action, dims, variants, table}`` (a snippet):
-  ``table`` maps a key (the values of ``dims`` joined by ``|``, see
-  ``key_value``) to an index into ``variants``, each ``[content, label,
-  path]`` (indices into ``texts``; path may be null).
+- ``steps``: ``[{id, title, title_sh, order, when, pieces}]`` in the
+  guide's order (``title_sh``: the title quoted for the shell); a piece is
+  ``{when, md, html, sh}`` (prose as markdown, HTML and script comments:
+  indices into ``texts``) or ``{when, kind, host, action, dims, variants,
+  table}`` (a snippet): ``table`` maps a key (the values of ``dims`` joined
+  by ``|``, see ``key_value``) to an index into ``variants``, each
+  ``[content, label, path, sh, commands]`` (indices into ``texts``: the
+  example as script text and its dom0 commands, guide.script.snippet; path
+  and commands may be null).
 """
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 
 
 from xenhowto import examples
-from xenhowto.guide import compose, conditions, constraints, derived, model
+from xenhowto.guide import conditions, constraints, derived, model
+from xenhowto.guide import compose, script
 from xenhowto.guide.fragments import applies
 from xenhowto.guide.setup import candidates
 from xenhowto.snippets.variables import DEPENDS, SLOTS
 
-FORMAT = 1
+FORMAT = 2
 # A slot's value while pre-rendering: private-use characters no page text has.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARK_RE = re.compile(f"{_OPEN}(\\w+(?:\\|(?:mb|disk))?){_CLOSE}")  # name, name|mb, name|disk (snippets.variables)
@@ -170,6 +176,20 @@ def _snippet_dims(piece, dims: dict) -> set[str]:
     return out
 
 
+_VALID: dict[str, list[dict]] = {}  # consecutive days mostly share their constraints and choices
+
+
+def _valid_setups(names: list[str], domains: list[list], rules: list[dict]) -> list[dict]:
+    """Every combination of the constraint dimensions' values that breaks no constraint."""
+    key = json.dumps([names, domains, [(c["when"], c["require"]) for c in rules]], default=str)
+    if key not in _VALID:
+        if len(_VALID) > 16:
+            _VALID.clear()
+        _VALID[key] = [values for values in (dict(zip(names, combo)) for combo in itertools.product(*domains))
+                       if not any(_violated(values, c) for c in rules)]
+    return _VALID[key]
+
+
 def build(project, as_of: dt.date, facts=None) -> dict:
     from xenhowto.facts import load_facts
     from xenhowto.facts.recommend import recommend
@@ -228,11 +248,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
     # Constraint dimensions: their valid combinations, for "can this occur?"
     cdims = sorted(set().union(*(conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
                                  for c in rules)) & set(dims)) if rules else []
-    valid = []
-    for combo in itertools.product(*(_domain(dims[d]) for d in cdims)):
-        values = dict(zip(cdims, combo))
-        if not any(_violated(values, c) for c in rules):
-            valid.append(values)
+    valid = _valid_setups(cdims, [_domain(dims[d]) for d in cdims], rules)
 
     derived_tables = derived.tables(view, m)
 
@@ -264,7 +280,8 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                 text = piece.markdown if piece.markdown is not None else compose.prose(piece.text, ctx)
                 if text:
                     pieces.append({"when": cond, "md": texts.add(_split(text)),
-                                   "html": texts.add(_split(_html(text)))})
+                                   "html": texts.add(_split(_html(text))),
+                                   "sh": texts.add(_split(script.prose(text)))})
                 continue
             keys = sorted(_snippet_dims(piece, dims))
             variants: list[list] = []
@@ -274,10 +291,12 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                 key = "|".join(row[:len(keys)])
                 values = dict(default, **slot_values, as_of=as_of)
                 values.update(zip(keys, row[len(keys):]))
-                ex = compose.example_for(piece, values, ctx)
+                ex = compose.example_for(piece, values, ctx, facts=facts)
                 first = first or ex
+                sh, cmd = compose.snippet_script(ex)
                 variant = [texts.add(_split(ex.content)), texts.add(_split(ex.label)),
-                           texts.add(_split(ex.path) if ex.path else None)]
+                           texts.add(_split(ex.path) if ex.path else None),
+                           texts.add(_split(sh)), texts.add(_split(cmd) if cmd is not None else None)]
                 if variant not in variants:
                     variants.append(variant)
                 table[key] = variants.index(variant)
@@ -288,8 +307,8 @@ def build(project, as_of: dt.date, facts=None) -> dict:
                      "action": first.action if piece.kind == "file" else None,
                      "dims": keys, "variants": variants, "table": table}
             pieces.append(entry)
-        steps_out.append({"id": step.id, "title": step.title, "order": step.order, "when": step.when,
-                          "pieces": pieces})
+        steps_out.append({"id": step.id, "title": step.title, "title_sh": script.quote(step.title),
+                          "order": step.order, "when": step.when, "pieces": pieces})
 
     notes = [{"when": cond, "md": texts.add(f"**Note:** {text}"),
               "html": texts.add(_html(f"**Note:** {text}"))} for cond, text in _notes(m)]
@@ -303,6 +322,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             "line": "- {label}: {value}",
             "step": "## {number}. {title}",
             "yes": "yes", "no": "no",
+            "script": script.FRAME,  # the shell script's frame (guide.script.assemble)
         },
         "dimensions": list(dims.values()),
         "validate": {kind: {"pattern": p.pattern, "advice": advice} for kind, (p, advice) in setup_mod._PATTERNS.items()},
@@ -321,23 +341,6 @@ def build(project, as_of: dt.date, facts=None) -> dict:
         "texts": texts.items,
         "steps": steps_out,
     }
-
-
-def builder_data(project, as_of: dt.date, facts=None) -> dict:
-    """What the site ships for the builder: an edition (``build``) for the
-    build's as-of date and for every earlier date a named setup is pinned to."""
-    from xenhowto.facts import load_facts
-
-    facts = facts or load_facts()
-    m = model.load()
-    named = []
-    for n in m.named:
-        when = dt.date.fromisoformat(str(n.as_of)) if n.as_of else as_of
-        if when <= as_of:  # a build knows no facts after its own date
-            named.append({"id": n.id, "title": n.title, "given": dict(n.setup), "as_of": when.isoformat()})
-    dates = [as_of] + sorted({dt.date.fromisoformat(n["as_of"]) for n in named} - {as_of}, reverse=True)
-    return {"format": FORMAT, "as_of": as_of.isoformat(),
-            "editions": [build(project, d, facts) for d in dates], "named": named}
 
 
 def _reduce(keys: list[str], table: dict[str, int]) -> tuple[list[str], dict[str, int]]:
@@ -475,13 +478,10 @@ def forbidden(mx: dict, values: dict, name: str, value) -> dict | None:
     return next((c for c in mx["constraints"] if _violated(trial, c)), None)
 
 
-def _snippet(mx: dict, piece: dict, values: dict) -> str:
+def _variant(mx: dict, piece: dict, values: dict) -> list:
     dims = {d["name"]: d for d in mx["dimensions"]}
     key = "|".join(key_value(dims[k], values[k]) for k in piece["dims"])
-    content, label, _path = piece["variants"][piece["table"][key]]
-    label = fill(mx["texts"][label], values)
-    block = examples.as_indented_block(fill(mx["texts"][content], values))
-    return f"*{label[:1].upper() + label[1:]}:*\n\n{block}"
+    return piece["variants"][piece["table"][key]]
 
 
 def _html(text: str) -> str:
@@ -492,9 +492,14 @@ def _html(text: str) -> str:
     return markdown_to_html(text)[0]
 
 
-def compose_markdown(mx: dict, values: dict, departures: list[dict] = ()) -> str:
-    """The guide for a complete setup, from the data alone: the text of
-    compose.to_markdown for the same setup and as-of date."""
+def _fill(mx: dict, index, values: dict) -> str | None:
+    return None if index is None else fill(mx["texts"][index], values)
+
+
+def _composed(mx: dict, values: dict, departures: list[dict] = ()) -> tuple[list[str], list[dict]]:
+    """The guide's head (markdown lines: title, setup, notes) and its steps,
+    each ``{title, md: [...], sh: [...], commands: [...]}`` (its pieces as
+    markdown, as script text, and its dom0 commands)."""
     h = mx["header"]
     texts = mx["texts"]
     pkg = mx["packages"][values["xen"]]
@@ -514,16 +519,44 @@ def compose_markdown(mx: dict, values: dict, departures: list[dict] = ()) -> str
     for note in mx["notes"]:
         if applies(note["when"], values):
             out += [texts[note["md"]], ""]
-    number = 0
+    steps = []
     for step in mx["steps"]:
         if not applies(step["when"], values):
             continue
-        parts = []
+        md, sh, cmds = [], [], []
         for piece in step["pieces"]:
             if not applies(piece["when"], values):
                 continue
-            parts.append(fill(texts[piece["md"]], values) if "md" in piece else _snippet(mx, piece, values))
-        if parts:
-            number += 1
-            out += [h["step"].format(number=number, title=step["title"]), "", "\n\n".join(parts), ""]
+            if "md" in piece:
+                md.append(_fill(mx, piece["md"], values))
+                sh.append(_fill(mx, piece["sh"], values))
+                continue
+            content, label, _path, piece_sh, cmd = (_fill(mx, i, values) for i in _variant(mx, piece, values))
+            md.append(f"*{label[:1].upper() + label[1:]}:*\n\n{examples.as_indented_block(content)}")
+            sh.append(piece_sh)
+            if cmd is not None:
+                cmds.append(cmd)
+        if md:
+            steps.append({"title": step["title"], "md": md, "sh": sh, "commands": cmds})
+    return out, steps
+
+
+def compose_markdown(mx: dict, values: dict, departures: list[dict] = ()) -> str:
+    """The guide for a complete setup, from the data alone: the text of
+    compose.to_markdown for the same setup and as-of date."""
+    out, steps = _composed(mx, values, departures)
+    for number, step in enumerate(steps, 1):
+        out += [mx["header"]["step"].format(number=number, title=step["title"]), "", "\n\n".join(step["md"]), ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def compose_script(mx: dict, values: dict, departures: list[dict] = ()) -> str:
+    """compose.to_shell for the same setup, from the data alone."""
+    head, steps = _composed(mx, values, departures)
+    return script.assemble("\n".join(head), [(s["title"], s["sh"]) for s in steps])
+
+
+def compose_commands(mx: dict, values: dict, departures: list[dict] = ()) -> str:
+    """compose.dom0_commands for the same setup, from the data alone."""
+    _head, steps = _composed(mx, values, departures)
+    return script.commands([(s["title"], s["commands"]) for s in steps])

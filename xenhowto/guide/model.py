@@ -22,7 +22,8 @@ class Dimension:
     label: str
     default: object
     choices: tuple = ()
-    help: str = ""
+    help: str = ""  # in a reader's words: the builder shows it, and `howto guide --help` unless cli_help
+    cli_help: str = ""  # the command line's own words, where its values differ (xenkernel420 for --xen)
     minimum: int | None = None
     maximum: int | None = None
     listed: list | None = None  # when a guide's setup list shows it (None: always)
@@ -84,6 +85,7 @@ def _build(raw: dict) -> SetupModel:
         name: Dimension(
             name=name, kind=d["kind"], label=d.get("label", name), default=d.get("default"),
             choices=tuple(str(c) for c in d.get("choices", ())), help=d.get("help", ""),
+            cli_help=d.get("cli_help", ""),
             minimum=d.get("minimum"), maximum=d.get("maximum"),
             listed=conditions.parse(d["listed"]) if d.get("listed") else None,
         )
