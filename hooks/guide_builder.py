@@ -1,10 +1,9 @@
 """MkDocs wiring for the "Build your guide" page (docs/guide-builder.md): the
 builder's data (xenhowto.guide.matrix.builder_data) becomes a file of the
-site next to that page, where docs/javascripts/guide-builder.js reads it.
-No logic here."""
+site next to that page, where docs/javascripts/guide-builder.js reads it
+(from xenhowto.buildcache when nothing it depends on changed).  No logic here."""
 from __future__ import annotations
 
-import json
 import logging
 import posixpath
 
@@ -20,11 +19,10 @@ _log = logging.getLogger("mkdocs.hooks.guide_builder")
 
 
 def data_text(config_file: str, as_of) -> str:
-    from xenhowto.guide.matrix import builder_data
+    from xenhowto import buildcache
     from xenhowto.project import load
 
-    data = builder_data(load(config_file), as_of)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return buildcache.builder_json(load(config_file), as_of)
 
 
 def on_files(files: Files, config) -> Files:

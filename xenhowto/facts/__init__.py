@@ -13,7 +13,6 @@ every finding (file:line and a sentence), never a traceback.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 
 from xenhowto.findings import Finding, HowtoError
@@ -64,22 +63,13 @@ def check_data(data_dir: str | None = None) -> list[Finding]:
     return load_with_findings(data_dir)[1]
 
 
-def _digest(data_dir: str) -> str:
-    """Changes with any byte of the data, the schemas or this package's code."""
-    h = hashlib.sha256()
-    code = os.path.dirname(os.path.abspath(__file__))
-    for sub in (data_dir, os.path.join(data_dir, "schema"), code):
-        try:
-            names = sorted(os.listdir(sub))
-        except OSError:
-            continue
-        for n in names:
-            path = os.path.join(sub, n)
-            if os.path.isfile(path) and n.endswith((".yaml", ".json", ".py")):
-                h.update(n.encode() + b"\0")
-                with open(path, "rb") as f:
-                    h.update(f.read())
-    return h.hexdigest()[:32]
+def data_digest(data_dir: str) -> str:
+    """Changes with any byte of the data files and their schemas (data/*.yaml,
+    data/schema/*.json) and with the code that reads them."""
+    from xenhowto import digest
+
+    data_dir = os.path.abspath(data_dir)
+    return digest.of(digest.files(data_dir, suffixes=(".yaml", ".json")), digest.code(__name__))
 
 
 def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
@@ -87,7 +77,7 @@ def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     depends on the bytes of the data, schemas and code (their digest)."""
     from xenhowto import diskcache
 
-    return diskcache.cached("facts", _digest(data_dir), lambda: _load(data_dir))
+    return diskcache.cached("facts", data_digest(data_dir), lambda: _load(data_dir))
 
 
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:

@@ -4,8 +4,6 @@ builder's data all come through here)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import os
 
 from xenhowto.guide import compose, fragments
@@ -43,42 +41,62 @@ def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
     return tuple(parsed)
 
 
+def inputs_digest(project: Project, as_of: dt.date) -> str:
+    """What a result made from the HOWTO depends on besides the page's text:
+    the data, the date, the ikiwiki templates, the wiki settings (links
+    resolve against them) and the site's pages."""
+    from xenhowto import digest
+    from xenhowto.facts import data_digest
+
+    return digest.of(as_of.isoformat(), sorted(project.known_wiki_pages), project.wiki_url,
+                     wiki_sources(project.docs_dir), data_digest(os.path.join(project.root, "data")),
+                     digest.files(project.templates_dir))
+
+
 def _digest(project: Project, text: str, as_of: dt.date) -> str:
-    """Changes with the page, the data, the date, the project's code or templates,
-    the wiki settings (links resolve against them) and the site's pages."""
-    from xenhowto.facts import _digest as data_digest
+    """Changes with the page, the inputs above and the code that parses it."""
+    from xenhowto import digest
 
-    h = hashlib.sha256(text.encode() + as_of.isoformat().encode())
-    h.update(repr((sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir))).encode())
-    h.update(data_digest(os.path.abspath(os.path.join(project.root, "data"))).encode())
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for base, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for n in sorted(files):
-            if n.endswith((".py", ".j2", ".json")):
-                with open(os.path.join(base, n), "rb") as f:
-                    h.update(n.encode() + f.read())
-    for n in sorted(os.listdir(project.templates_dir)) if os.path.isdir(project.templates_dir) else ():
-        with open(os.path.join(project.templates_dir, n), "rb") as f:
-            h.update(n.encode() + f.read())
-    return h.hexdigest()[:32]
+    return digest.of(text, inputs_digest(project, as_of), digest.code(__name__))
 
 
-@functools.lru_cache(maxsize=16)
-def _steps(project: Project, as_of: dt.date, mtime: int) -> tuple:
-    """Parsing the page takes most of a cold `howto guide`; the result depends
-    only on the page, the data, the date and the code, so it is kept on disk
-    under their digest (a stale entry can never match)."""
+_PARSED: dict[str, tuple] = {}  # digest -> steps: this process's parses (mkdocs serve rebuilds)
+
+
+def _parsed(project: Project, as_of: dt.date) -> tuple[str, tuple]:
+    """(The digest of the page and what parsing it depends on, its steps).
+    Parsing the page takes most of a cold `howto guide`, so the steps are kept
+    on disk under that digest (a stale entry can never match)."""
     from xenhowto import diskcache
 
     with open(os.path.join(project.docs_dir, HOWTO), encoding="utf-8") as f:
         text = f.read()
-    return diskcache.cached("steps", _digest(project, text, as_of), lambda: _parse(project, text, as_of))
+    key = _digest(project, text, as_of)
+    if key not in _PARSED:
+        if len(_PARSED) > 16:
+            _PARSED.clear()
+        _PARSED[key] = diskcache.cached("steps", key, lambda: _parse(project, text, as_of))
+    return key, _PARSED[key]
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:
-    mtime = os.stat(os.path.join(project.docs_dir, HOWTO)).st_mtime_ns
-    return list(_steps(project, as_of, mtime))
+    return list(_parsed(project, as_of)[1])
+
+
+def steps_digest(project: Project, as_of: dt.date) -> str:
+    """A digest of what guides read of the steps: each step and piece, in the
+    guides' order, without where on the page they are (an edit elsewhere on
+    the page, or one that moves lines, leaves it as it is)."""
+    from xenhowto import digest
+
+    key, parsed = _parsed(project, as_of)
+    if (key, "content") not in _PARSED:
+        _PARSED[key, "content"] = digest.of([
+            [s.id, s.title, s.order, s.when,
+             [[p.when, p.text, p.kind, p.markdown,
+               [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]
+            for s in sorted(parsed, key=lambda s: (s.order, s.line))])
+    return _PARSED[key, "content"]
 
 
 def guide_for(project: Project, given: dict, as_of: dt.date) -> compose.Guide:

@@ -341,6 +341,13 @@ def builder_data(project, as_of: dt.date, facts=None) -> dict:
             "editions": [build(project, d, facts) for d in dates], "named": named}
 
 
+def builder_json(project, as_of: dt.date) -> str:
+    """``builder_data`` as the site's file (docs/javascripts/guide-builder.js reads it)."""
+    import json
+
+    return json.dumps(builder_data(project, as_of), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def _reduce(keys: list[str], table: dict[str, int]) -> tuple[list[str], dict[str, int]]:
     """Drop key dimensions the texts do not depend on."""
     i = 0

@@ -79,9 +79,20 @@ def data_dir() -> str:
     return os.environ.get("HOWTO_DATA_DIR", DATA_DIR)
 
 
-@functools.lru_cache(maxsize=8)
 def load(directory: str | None = None) -> SetupModel:
+    """The setup model of data/setup.yaml, read again when the file changes
+    (`mkdocs serve` rebuilds after an edit in the same process)."""
     path = os.path.join(directory or data_dir(), "setup.yaml")
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None  # _load says what is wrong
+    return _load(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, stamp) -> SetupModel:
     try:
         with open(path, encoding="utf-8") as f:
             raw = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: fast
