@@ -34,12 +34,10 @@ def on_files(files: Files, config) -> Files:
     project = load(config.config_file_path)
     try:
         when = asof.resolve()
-        index = buildcache.guides_index(project, when, has_howto=files.get_file_from_path(HOWTO) is not None,
-                                        has_builder=files.get_file_from_path(BUILDER) is not None)
-        files.append(File.generated(config, pages.INDEX, content=index))
-        for named in pages.named_guides():
-            files.append(File.generated(config, pages.src_uri(named),
-                                        content=buildcache.guide_page(project, named, when)))
+        made = buildcache.guide_pages(project, when, has_howto=files.get_file_from_path(HOWTO) is not None,
+                                      has_builder=files.get_file_from_path(BUILDER) is not None)
+        for src, markdown in made.items():
+            files.append(File.generated(config, src, content=markdown))
     except HowtoError as e:
         raise PluginError(f"guide pages: {e}") from None
     return files

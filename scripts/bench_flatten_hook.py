@@ -2,18 +2,21 @@
 our build, it writes every page of the site as the plain markdown MkDocs
 would be given if the project had no hooks and no ikiwiki syntax (each page's
 final markdown, run through the Python-Markdown preprocessors up to and
-including the ikiwiki expansion), with the site's nav, into the directory
-named by $HOWTO_BENCH_FLATTEN.  That is the plain MkDocs baseline's input.
+including the ikiwiki expansion), the files our hooks generate (api/,
+history.json, the builder's data) as they are, the site's assets and nav,
+into the directory named by $HOWTO_BENCH_FLATTEN: the plain MkDocs baseline.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 import markdown
 
 EXT = "xenhowto.ikiwiki"
+_MDWN_LINK = re.compile(r"\.mdwn(?=[)#?\"'])")
 
 
 def _flat_name(src_uri: str) -> str:
@@ -35,7 +38,8 @@ def _flattened(page, config) -> str:
         lines = pre.run(lines)
         if pre is last:
             break
-    return "\n".join(lines)
+    # links to a .mdwn page point at its .md in the flattened project
+    return _MDWN_LINK.sub(".md", "\n".join(lines))
 
 
 def _nav(items):
@@ -64,7 +68,11 @@ def on_env(env, config, files):
             head = f"---\ntitle: {json.dumps(title)}\n---\n\n" if title else ""
             with open(target, "w", encoding="utf-8") as out:
                 out.write(head + text)
-        elif f.abs_src_path and not f.generated_by and f.src_dir == config.docs_dir:
+        elif f.generated_by:  # api/'s files, history.json, the builder's data: as they are
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as out:
+                out.write(f.content_bytes)
+        elif f.abs_src_path and f.src_dir == config.docs_dir:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copy(f.abs_src_path, target)  # the site's own assets (styles, scripts)
     with open(os.path.join(dest, "nav.json"), "w", encoding="utf-8") as out:

@@ -8,7 +8,7 @@ build recomputes only what an edit changed and never serves a stale result:
 - ``builder_json``: the guide builder's data (the guides' steps as parsed
   from the page, not the page's other text; the data, the templates, the
   builder's code);
-- ``guide_page`` and ``guides_index``: the site's guide pages (likewise);
+- ``guide_pages``: the site's guide pages (likewise);
 - ``api_files``: the files of api/ (the data, the date, the site's URL and
   name, the API's code);
 - ``history_site``: what the site shows of the HOWTO's history (the days
@@ -37,23 +37,52 @@ def data(*dirs: str | None) -> str:
     return digest.of([data_digest(d) for d in sorted(found)])
 
 
+def _settings(ctx) -> list:
+    """What of a page's context its expansion reads (the date: the page's, else the build's)."""
+    from xenhowto import asof
+
+    return [ctx.path, ctx.page, ctx.target, sorted(ctx.site_pages.items()), sorted(ctx.known_wiki_pages),
+            ctx.wiki_url, ctx.templates_dir, (ctx.as_of or asof.resolve()).isoformat()]
+
+
+# --- pages ------------------------------------------------------------------------
+
+def expansion(text: str, ctx) -> str:
+    """``ikiwiki.expand.expand(text, ctx)``, its findings and meta added to ``ctx``
+    as expanding adds them (a page with directives only: the others expand at once)."""
+    from xenhowto.ikiwiki.directives._facts import data_dir
+    from xenhowto.ikiwiki.expand import expand
+
+    if "[[!" not in text:
+        return expand(text, ctx)
+
+    def compute():
+        out = expand(text, ctx)
+        return out, list(ctx.findings), dict(ctx.meta)
+
+    before = len(ctx.findings)
+    key = digest.of(text, _settings(ctx), data(data_dir(ctx)), digest.files(ctx.templates_dir or "-"),
+                    digest.code("xenhowto.ikiwiki.expand"))
+    out, findings, meta = diskcache.cached("expansion", key, compute)
+    if len(ctx.findings) == before:  # from the cache: what expanding would have added
+        ctx.findings.extend(findings)
+        ctx.meta.update(meta)
+    return out
+
+
 # --- examples -------------------------------------------------------------------
 
 def example_findings(markdown: str, ctx) -> list:
     """``checking.examples.validate(collect(markdown, ctx), ctx.path)``."""
-    from xenhowto import asof
+    from xenhowto.checking.examples import judges
     from xenhowto.ikiwiki.directives._facts import data_dir
-    from xenhowto.validators.libxlutil import library_files
 
     def compute():
         from xenhowto.checking import examples
 
         return examples.validate(examples.collect(markdown, ctx), ctx.path)
 
-    settings = [ctx.path, ctx.page, ctx.target, sorted(ctx.site_pages.items()), sorted(ctx.known_wiki_pages),
-                ctx.wiki_url, ctx.templates_dir, (ctx.as_of or asof.resolve()).isoformat()]
-    tools = [digest.tool(p) for p in ("shellcheck", "sh", *library_files())]
-    key = digest.of(markdown, settings, data(data_dir(ctx)), digest.files(ctx.templates_dir or "-"), tools,
+    key = digest.of(markdown, _settings(ctx), data(data_dir(ctx)), digest.files(ctx.templates_dir or "-"), judges(),
                     digest.code("xenhowto.checking.examples"))
     return diskcache.cached("page-examples", key, compute)
 
@@ -62,47 +91,56 @@ def example_findings(markdown: str, ctx) -> list:
 
 def _guides_key(project, as_of: dt.date, *modules: str) -> str:
     """The steps the page gives guides at ``as_of`` (their text, not where on
-    the page they are), the inputs of the page's parsing and ``modules``' code."""
+    the page they are), the other inputs of the page's parsing, the data and
+    ``modules``' code."""
     from xenhowto.guide import build
 
-    return digest.of(build.steps_digest(project, as_of), build.inputs_digest(project, as_of),
-                     data(os.path.join(project.root, "data")), digest.code(*modules))
+    return digest.of(build.steps_digest(project, as_of), data(os.path.join(project.root, "data")),
+                     digest.code(*modules))
 
 
 def builder_json(project, as_of: dt.date) -> str:
     """The guide builder's data file (``guide.matrix.builder_json``)."""
     from xenhowto.guide import model
 
-    named = sorted({str(n.as_of) for n in model.load().named if n.as_of})
-    key = digest.of(as_of.isoformat(), [_guides_key(project, dt.date.fromisoformat(d), "xenhowto.guide.matrix")
-                                         for d in [as_of.isoformat(), *named] if d <= as_of.isoformat()],
-                    _guides_key(project, as_of, "xenhowto.guide.matrix"))
+    days = [as_of] + sorted({dt.date.fromisoformat(str(n.as_of)) for n in model.load().named if n.as_of} - {as_of})
+    key = digest.of(as_of.isoformat(), [_guides_key(project, d, "xenhowto.guide.matrix") for d in days if d <= as_of])
 
     def compute():
-        from xenhowto.guide.matrix import builder_json as uncached
+        from xenhowto.guide import build
+        from xenhowto.guide.matrix import _USED, builder_json as uncached
 
-        return uncached(project, as_of)
+        # the pieces of steps built last time: an edit of one step rebuilds that step's pieces only
+        pieces_key = digest.of(build.project_digest(project), data(os.path.join(project.root, "data")),
+                               digest.code("xenhowto.guide.matrix"))
+        memo = diskcache.lookup("builder-pieces", pieces_key)
+        memo = {} if memo is diskcache.MISSING else memo
+        memo.pop(_USED, None)
+        text = uncached(project, as_of, memo)
+        diskcache.store("builder-pieces", pieces_key, {k: memo[k] for k in memo.pop(_USED, ())})
+        return text
 
     return diskcache.cached("builder", key, compute)
 
 
-def guide_page(project, named, as_of: dt.date) -> str:
-    """A named guide's page (``guide.pages.page_markdown``)."""
+def guide_pages(project, as_of: dt.date, has_howto: bool, has_builder: bool) -> dict[str, str]:
+    """The site's guide pages: the index (``guide.pages.index_markdown``) and
+    each named guide's (``guide.pages.page_markdown``), by their source paths."""
     from xenhowto.guide import pages
 
-    day = pages.guide_date(named, as_of)
-    key = digest.of(repr(named), as_of.isoformat(), _guides_key(project, day, "xenhowto.guide.pages"))
-    return diskcache.cached("guide-page", key, lambda: pages.page_markdown(project, named, as_of))
-
-
-def guides_index(project, as_of: dt.date, has_howto: bool, has_builder: bool) -> str:
-    """The index of the guides (``guide.pages.index_markdown``)."""
-    from xenhowto.guide import pages
-
-    key = digest.of(as_of.isoformat(), has_howto, has_builder, [repr(n) for n in pages.named_guides()],
-                    data(os.path.join(project.root, "data")), digest.code("xenhowto.guide.pages"))
-    return diskcache.cached("guides-index", key, lambda: pages.index_markdown(
-        has_howto=has_howto, has_builder=has_builder, project=project, as_of=as_of))
+    named = pages.named_guides()
+    index_key = digest.of(as_of.isoformat(), has_howto, has_builder, [repr(n) for n in named],
+                          data(os.path.join(project.root, "data")), digest.code("xenhowto.guide.pages"))
+    out = {pages.INDEX: diskcache.cached("guides-index", index_key, lambda: pages.index_markdown(
+        has_howto=has_howto, has_builder=has_builder, project=project, as_of=as_of))}
+    by_day: dict[dt.date, str] = {}
+    for n in named:
+        day = pages.guide_date(n, as_of)
+        if day not in by_day:
+            by_day[day] = _guides_key(project, day, "xenhowto.guide.pages")
+        key = digest.of(repr(n), as_of.isoformat(), by_day[day])
+        out[pages.src_uri(n)] = diskcache.cached("guide-page", key, lambda n=n: pages.page_markdown(project, n, as_of))
+    return out
 
 
 # --- api/ ---------------------------------------------------------------------

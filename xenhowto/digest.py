@@ -192,20 +192,58 @@ def code(*modules: str) -> str:
 
     Taken once per process: the code a process runs is what it imported, so
     a source file edited while `mkdocs serve` runs must not give the old
-    code's results the new code's key (``forget`` starts over, for tests)."""
+    code's results the new code's key (``forget`` starts over, for tests).
+    Digests are also kept on disk while no file of the package changed (its
+    files' sizes, times and inodes), so a new process need not read the code."""
     if modules not in _CODE:
-        h = hashlib.sha256()
-        for path in modules_of(*modules):
-            for p in [path] + _resources(path):
-                h.update(os.path.relpath(p, _PACKAGE_DIR).encode() + b"\0" + _file(p).encode() + b"\0")
-        _CODE[modules] = h.hexdigest()[:32]
+        known = _known_codes()
+        name = "\0".join(modules)
+        if name not in known:
+            h = hashlib.sha256()
+            for path in modules_of(*modules):
+                for p in [path] + _resources(path):
+                    h.update(os.path.relpath(p, _PACKAGE_DIR).encode() + b"\0" + _file(p).encode() + b"\0")
+            known[name] = h.hexdigest()[:32]
+            _save_codes(known)
+        _CODE[modules] = known[name]
     return _CODE[modules]
+
+
+_KNOWN: list = []  # [(stamp, {modules: digest})], read from disk once per process
+
+
+def _package_stamp() -> str:
+    """Changes whenever a file of the package is written, added, removed or renamed."""
+    h = hashlib.sha256()
+    for root, dirs, names in os.walk(_PACKAGE_DIR):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for n in sorted(names):
+            st = os.stat(os.path.join(root, n))
+            h.update(f"{root}/{n}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}\0".encode())
+    return h.hexdigest()[:32]
+
+
+def _known_codes() -> dict[str, str]:
+    from xenhowto import diskcache
+
+    if not _KNOWN:
+        stamp = _package_stamp()
+        found = diskcache.lookup("code", stamp)
+        _KNOWN.append((stamp, {} if found is diskcache.MISSING else found))
+    return _KNOWN[0][1]
+
+
+def _save_codes(known: dict[str, str]) -> None:
+    from xenhowto import diskcache
+
+    diskcache.store("code", _KNOWN[0][0], known)
 
 
 def forget() -> None:
     """Read the code anew (tests that change a module's source)."""
     _IMPORTS.clear()
     _CODE.clear()
+    _KNOWN.clear()
     _module_file.cache_clear()
     _RESOURCES.clear()
 

@@ -119,11 +119,16 @@ def render_for_setup(name: str, values: dict, facts=None) -> str:
     return render_template(name, derive(values, facts or load_facts()))
 
 
+_VARIABLES: dict[str, frozenset] = {}  # template source -> its variables
+
+
 def template_variables(name: str) -> set[str]:
     from jinja2 import meta
 
     source = _env.loader.get_source(_env, name + ".j2")[0]
-    return meta.find_undeclared_variables(_env.parse(source))
+    if source not in _VARIABLES:
+        _VARIABLES[source] = frozenset(meta.find_undeclared_variables(_env.parse(source)))
+    return set(_VARIABLES[source])
 
 
 def _content_line(d: Directive, content: str) -> int:

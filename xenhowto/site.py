@@ -1,11 +1,11 @@
 """``howto build``: a strict MkDocs build into a scratch directory, moved over
-site/ only when it succeeds."""
+site/ only when it succeeds.  MkDocs runs in this process, as its own command
+line does (`mkdocs build --strict`): a second interpreter would cost more than
+the rest of a build with warm caches."""
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 
 from xenhowto import atomic
@@ -31,6 +31,23 @@ def build_env(as_of: str | None) -> dict[str, str]:
     return env
 
 
+def _mkdocs(args: list[str], env: dict[str, str]) -> int:
+    """MkDocs' command line in this process, with ``env`` as the environment
+    while it runs; its exit status."""
+    from mkdocs.__main__ import cli
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        cli.main(args=args, prog_name="mkdocs", standalone_mode=True)
+        return 0
+    except SystemExit as e:  # standalone mode always exits, 0 on success
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: str | None = None,
           quiet: bool = False) -> str:
     project = load(config_file)
@@ -39,11 +56,8 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: s
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix=".site.build-", dir=parent)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config_file, "-d", scratch]
-    if quiet:
-        cmd.append("-q")
-    result = subprocess.run(cmd, env=build_env(as_of))
-    if result.returncode != 0:
+    args = ["build", "--strict", "-f", config_file, "-d", scratch] + (["-q"] if quiet else [])
+    if _mkdocs(args, build_env(as_of)) != 0:
         shutil.rmtree(scratch, ignore_errors=True)
         kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
         raise HowtoError(f"the build failed (see the messages above); {kept}")

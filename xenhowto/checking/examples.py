@@ -148,15 +148,21 @@ def _judge(items: list[tuple[examples.Example, str, int]]) -> list[Finding]:
     return findings
 
 
-def verdict_key(ex: examples.Example) -> str:
-    """What an example's findings depend on: what ``_judge`` reads of it, the
-    validators' code and the programs they run (shellcheck, sh, libxlutil)."""
+def judges() -> str:
+    """What every verdict depends on: the validators' code, this module's
+    (``_judge``) and the programs they run (shellcheck, sh, libxlutil)."""
     from xenhowto import digest
     from xenhowto.validators.libxlutil import library_files
 
-    tools = [digest.tool(p) for p in ("shellcheck", "sh", *library_files())]
-    return digest.of(ex.kind, ex.content, ex.path, ex.host, ex.action, _options(ex), tools,
+    return digest.of([digest.tool(p) for p in ("shellcheck", "sh", *library_files())],
                      digest.code(*VALIDATORS), digest.files(__file__))
+
+
+def verdict_key(ex: examples.Example, judged_by: str) -> str:
+    """What an example's findings depend on: what ``_judge`` reads of it, and ``judges()``."""
+    from xenhowto import digest
+
+    return digest.of(ex.kind, ex.content, ex.path, ex.host, ex.action, _options(ex), judged_by)
 
 
 def validate(found: list[Found], path: str) -> list[Finding]:
@@ -165,7 +171,8 @@ def validate(found: list[Found], path: str) -> list[Finding]:
     (the shell ones in one shellcheck run)."""
     from xenhowto import diskcache
 
-    keys = [verdict_key(f.example) for f in found]
+    judged_by = judges()
+    keys = [verdict_key(f.example, judged_by) for f in found]
     verdicts = {k: diskcache.lookup("verdict", k) for k in dict.fromkeys(keys)}
     todo = {k: f.example for f, k in zip(found, keys) if verdicts[k] is diskcache.MISSING}
     if todo:

@@ -41,57 +41,59 @@ def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
     return tuple(parsed)
 
 
-def inputs_digest(project: Project, as_of: dt.date) -> str:
-    """What a result made from the HOWTO depends on besides the page's text:
-    the data, the date, the ikiwiki templates, the wiki settings (links
+def project_digest(project: Project) -> str:
+    """What a result made from the HOWTO depends on besides the page's text
+    and the date: the data, the ikiwiki templates, the wiki settings (links
     resolve against them) and the site's pages."""
     from xenhowto import digest
     from xenhowto.facts import data_digest
 
-    return digest.of(as_of.isoformat(), sorted(project.known_wiki_pages), project.wiki_url,
-                     wiki_sources(project.docs_dir), data_digest(os.path.join(project.root, "data")),
-                     digest.files(project.templates_dir))
+    return digest.of(sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir),
+                     data_digest(os.path.join(project.root, "data")), digest.files(project.templates_dir))
 
 
-def _digest(project: Project, text: str, as_of: dt.date) -> str:
-    """Changes with the page, the inputs above and the code that parses it."""
+def inputs_digest(project: Project, as_of: dt.date) -> str:
+    """``project_digest`` and the date."""
     from xenhowto import digest
 
-    return digest.of(text, inputs_digest(project, as_of), digest.code(__name__))
+    return digest.of(as_of.isoformat(), project_digest(project))
 
 
 _PARSED: dict[str, tuple] = {}  # digest -> steps: this process's parses (mkdocs serve rebuilds)
 
 
-def _parsed(project: Project, as_of: dt.date) -> tuple[str, tuple]:
-    """(The digest of the page and what parsing it depends on, its steps).
-    Parsing the page takes most of a cold `howto guide`, so the steps are kept
-    on disk under that digest (a stale entry can never match)."""
-    from xenhowto import diskcache
+def _parsed(project: Project, as_of: dt.date) -> tuple[str, str, tuple]:
+    """(A digest of the page and of what parsing it depends on, ``inputs_digest``,
+    the page's steps).  Parsing the page takes most of a cold `howto guide`,
+    so the steps are kept on disk under that digest (a stale entry can never
+    match)."""
+    from xenhowto import diskcache, digest
 
     with open(os.path.join(project.docs_dir, HOWTO), encoding="utf-8") as f:
         text = f.read()
-    key = _digest(project, text, as_of)
+    inputs = inputs_digest(project, as_of)
+    key = digest.of(text, inputs, digest.code(__name__))
     if key not in _PARSED:
-        if len(_PARSED) > 16:
+        if len(_PARSED) > 32:
             _PARSED.clear()
         _PARSED[key] = diskcache.cached("steps", key, lambda: _parse(project, text, as_of))
-    return key, _PARSED[key]
+    return key, inputs, _PARSED[key]
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:
-    return list(_parsed(project, as_of)[1])
+    return list(_parsed(project, as_of)[2])
 
 
 def steps_digest(project: Project, as_of: dt.date) -> str:
-    """A digest of what guides read of the steps: each step and piece, in the
+    """A digest of what guides read of the page: each step and piece, in the
     guides' order, without where on the page they are (an edit elsewhere on
-    the page, or one that moves lines, leaves it as it is)."""
+    the page, or one that moves lines, leaves it as it is), and the other
+    inputs of the parse (``inputs_digest``)."""
     from xenhowto import digest
 
-    key, parsed = _parsed(project, as_of)
+    key, inputs, parsed = _parsed(project, as_of)
     if (key, "content") not in _PARSED:
-        _PARSED[key, "content"] = digest.of([
+        _PARSED[key, "content"] = digest.of(inputs, [
             [s.id, s.title, s.order, s.when,
              [[p.when, p.text, p.kind, p.markdown,
                [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]

@@ -18,7 +18,6 @@ from markdown.treeprocessors import Treeprocessor
 from xenhowto.ikiwiki import discount
 from xenhowto.ikiwiki.context import SITE, PageContext
 from xenhowto.ikiwiki.directives import toc
-from xenhowto.ikiwiki.expand import expand
 
 log = logging.getLogger("xenhowto.ikiwiki")
 
@@ -29,9 +28,11 @@ class IkiwikiPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
+        from xenhowto.buildcache import expansion  # expand(), kept on disk by digest of what it reads
+
         ctx = self.ext.new_context()
         # a page's history has expanded each day already (xenhowto.history)
-        out = self.ext.getConfig("expanded") or expand("\n".join(lines), ctx)
+        out = self.ext.getConfig("expanded") or expansion("\n".join(lines), ctx)
         self.md.ikiwiki_context = ctx
         for finding in ctx.findings:
             log.log(logging.WARNING if finding.severity == "error" else logging.INFO, str(finding))

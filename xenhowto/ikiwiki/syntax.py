@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Union
 
-from xenhowto.findings import line_of
 
 # One parameter: optional key=, then a triple-quoted, quoted, triple-single-quoted,
 # heredoc or bare value.  The bare value is possessive (++): ikiwiki's pattern
@@ -170,11 +169,11 @@ def value_spans(d: Directive) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _token(m: re.Match, text: str, make) -> Token:
+def _token(m: re.Match, line_at, make) -> Token:
     """An escaped match shows literally (without its backslash); else the token."""
     if m.group("escape"):
         return Escaped(m.group(0)[1:], m.start(), m.end())
-    return make(m, line_of(text, m.start()))
+    return make(m, line_at(m.start()))
 
 
 def scan(text: str) -> Iterator[Token]:
@@ -182,6 +181,13 @@ def scan(text: str) -> Iterator[Token]:
     in source order.  Anything else is plain markdown and is not yielded."""
     pos = 0
     n = len(text)
+    counted = [0, 1]  # an offset and its line: tokens come in order, so lines are counted once
+
+    def line_at(offset: int) -> int:
+        counted[1] += text.count("\n", counted[0], offset)
+        counted[0] = offset
+        return counted[1]
+
     while pos < n:
         at = text.find("[[", pos)
         if at < 0:
@@ -192,19 +198,19 @@ def scan(text: str) -> Iterator[Token]:
         if text.startswith("[[!", at):
             m = DIRECTIVE_RE.match(text, start)
             if m and m.start() == start:
-                yield _token(m, text, lambda m, line: Directive(
+                yield _token(m, line_at, lambda m, line: Directive(
                     name=m.group("name"), params=parse_params((m.group("params") or "").strip()),
                     raw=m.group(0), line=line, start=m.start(), end=m.end()))
                 pos = m.end()
                 continue
             opener = _DIRECTIVE_OPEN_RE.match(text, start)
             if opener and not opener.group(1):
-                yield Unclosed(opener.group(2), line_of(text, at), at, opener.end())
+                yield Unclosed(opener.group(2), line_at(at), at, opener.end())
             pos = at + 3
             continue
         m = WIKILINK_RE.match(text, start)
         if m and m.start() == start:
-            yield _token(m, text, lambda m, line: WikiLink(
+            yield _token(m, line_at, lambda m, line: WikiLink(
                 target=m.group("target"), text=m.group("text"), anchor=m.group("anchor"),
                 raw=m.group(0), line=line, start=m.start(), end=m.end()))
             pos = m.end()
