@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 
 from xenhowto import buildcache
 from xenhowto.ikiwiki.context import SITE, PageContext

@@ -26,6 +26,12 @@ import os
 from xenhowto import diskcache, digest
 
 
+def _cached(kind: str, key: str, compute):
+    """``diskcache.cached`` under ``key`` and this module's source (how each
+    result is asked for and what it holds)."""
+    return diskcache.cached(kind, digest.of(key, digest.files(__file__)), compute)
+
+
 def data(*dirs: str | None) -> str:
     """The data a rule may read: ``dirs`` (the project's data/), the default
     data directory of ``xenhowto.facts`` and that of the setup model."""
@@ -63,7 +69,7 @@ def expansion(text: str, ctx) -> str:
     before = len(ctx.findings)
     key = digest.of(text, _settings(ctx), data(data_dir(ctx)), digest.files(ctx.templates_dir or "-"),
                     digest.code("xenhowto.ikiwiki.expand"))
-    out, findings, meta = diskcache.cached("expansion", key, compute)
+    out, findings, meta = _cached("expansion", key, compute)
     if len(ctx.findings) == before:  # from the cache: what expanding would have added
         ctx.findings.extend(findings)
         ctx.meta.update(meta)
@@ -84,7 +90,7 @@ def example_findings(markdown: str, ctx) -> list:
 
     key = digest.of(markdown, _settings(ctx), data(data_dir(ctx)), digest.files(ctx.templates_dir or "-"), judges(),
                     digest.code("xenhowto.checking.examples"))
-    return diskcache.cached("page-examples", key, compute)
+    return _cached("page-examples", key, compute)
 
 
 # --- guides ---------------------------------------------------------------------
@@ -120,7 +126,7 @@ def builder_json(project, as_of: dt.date) -> str:
         diskcache.store("builder-pieces", pieces_key, {k: memo[k] for k in memo.pop(_USED, ())})
         return text
 
-    return diskcache.cached("builder", key, compute)
+    return _cached("builder", key, compute)
 
 
 def guide_pages(project, as_of: dt.date, has_howto: bool, has_builder: bool) -> dict[str, str]:
@@ -131,7 +137,7 @@ def guide_pages(project, as_of: dt.date, has_howto: bool, has_builder: bool) -> 
     named = pages.named_guides()
     index_key = digest.of(as_of.isoformat(), has_howto, has_builder, [repr(n) for n in named],
                           data(os.path.join(project.root, "data")), digest.code("xenhowto.guide.pages"))
-    out = {pages.INDEX: diskcache.cached("guides-index", index_key, lambda: pages.index_markdown(
+    out = {pages.INDEX: _cached("guides-index", index_key, lambda: pages.index_markdown(
         has_howto=has_howto, has_builder=has_builder, project=project, as_of=as_of))}
     by_day: dict[dt.date, str] = {}
     for n in named:
@@ -139,7 +145,7 @@ def guide_pages(project, as_of: dt.date, has_howto: bool, has_builder: bool) -> 
         if day not in by_day:
             by_day[day] = _guides_key(project, day, "xenhowto.guide.pages")
         key = digest.of(repr(n), as_of.isoformat(), by_day[day])
-        out[pages.src_uri(n)] = diskcache.cached("guide-page", key, lambda n=n: pages.page_markdown(project, n, as_of))
+        out[pages.src_uri(n)] = _cached("guide-page", key, lambda n=n: pages.page_markdown(project, n, as_of))
     return out
 
 
@@ -158,7 +164,7 @@ def api_files(data_dir: str, as_of: dt.date, site_url: str, title: str) -> dict[
 
     key = digest.of(as_of.isoformat(), site_url, title, data(data_dir),
                     digest.code("xenhowto.api.publish", "xenhowto.api.docs"))
-    return diskcache.cached("api", key, compute)
+    return _cached("api", key, compute)
 
 
 # --- the history ------------------------------------------------------------------
@@ -171,4 +177,4 @@ def history_site(history_key: str, as_of: dt.date, json_url: str, history_url: s
     the days; the rest is how the site links it."""
     key = digest.of(history_key, as_of.isoformat(), json_url, history_url, title, page_url,
                     digest.code("xenhowto.history.publish"))
-    return diskcache.cached("history-site", key, compute)
+    return _cached("history-site", key, compute)

@@ -9,7 +9,8 @@ and should not change otherwise (so an unrelated edit recomputes nothing):
   every module of the package they import, at any depth (imports inside
   functions too), with the files they read next to them (templates, data
   packages): a change to one module changes the keys of exactly the results
-  computed by code that imports it;
+  computed by code that imports it (the caching's own modules are left out:
+  ``xenhowto.buildcache`` puts its own source in its keys);
 - ``tool(path)``: an external program or library (shellcheck, libxlutil),
   by its file (a new version is a new file).
 """
@@ -169,13 +170,20 @@ def _resources_in(here: str) -> list[str]:
     return out
 
 
+# The caching itself: it decides whether a result is computed, not what it is
+# (a key that includes it would make every result depend on every other's code).
+MACHINERY = frozenset({f"{PACKAGE}.buildcache", f"{PACKAGE}.diskcache", f"{PACKAGE}.digest"})
+
+
 def modules_of(*modules: str) -> list[str]:
     """The files of ``modules`` and of every module of this package they
-    import, transitively, sorted."""
+    import, transitively (but for the caching's own, ``MACHINERY``), sorted."""
     seen: set[str] = set()
     todo = [m for m in modules]
     while todo:
         name = todo.pop()
+        if name in MACHINERY and name not in modules:
+            continue
         path = _module_file(name)
         if path is None or path in seen:
             continue

@@ -1,0 +1,324 @@
+"""The build's caches (xenhowto.buildcache, xenhowto.digest): a result is
+reused only when nothing it depends on changed; a change of a data entry, a
+template or the code recomputes exactly what depends on it; a build with warm
+caches is byte for byte the build without them."""
+from __future__ import annotations
+
+import ast
+import collections
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from conftest import ROOT, MiniProject, tree
+
+from xenhowto import buildcache, digest, diskcache
+
+PAGE = "ports/xen/howto.mdwn"
+# A small HOWTO with what the caches keep: fact directives, a template, a
+# region, steps with template and literal examples (guides, the builder).
+MINI = '''[[!meta title="Xen HowTo"]]
+
+Introduction
+============
+
+Xen is a hypervisor.  [[!xen_recommendation]]
+
+See [[!template id=man name="xl" section="1"]].
+
+[[!when "toolstack == xm"]]
+xm is the old toolstack.
+[[!endwhen]]
+
+[[!step id=install-xen title="Install the Xen packages" order=20]]
+Install the packages:
+
+[[!shell host=dom0 template=install-xen.sh]]
+[[!endstep]]
+
+[[!step id=daemons title="Enable the Xen daemons" order=50]]
+Start the daemons at boot:
+
+[[!file path=/etc/rc.conf action=append content="""
+xencommons=YES
+"""]]
+
+[[!shell host=dom0 content="""
+/etc/rc.d/xencommons start
+"""]]
+[[!endstep]]
+'''
+KINDS = ("expansion", "page-examples", "verdict", "builder", "guide-page", "guides-index", "api", "history-site")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HOWTO_AS_OF", "2026-11-25")
+    return tmp_path / "cache"
+
+
+def _build(project: MiniProject, site) -> tuple[dict, collections.Counter]:
+    """The site's files, and what each cache kind computed (misses) and reused (hits)."""
+    before = collections.Counter(diskcache.counts)
+    project.build(site)
+    after = collections.Counter(diskcache.counts)
+    after.subtract(before)
+    return tree(site), after
+
+
+def _computed(counts, kind: str) -> int:
+    return counts[kind, "miss"]
+
+
+def _reused(counts, kind: str) -> int:
+    return counts[kind, "hit"]
+
+
+def _mini(tmp_path) -> MiniProject:
+    root = tmp_path / "project"
+    root.mkdir()
+    p = MiniProject(root)
+    p.write(PAGE, MINI)
+    return p
+
+
+def test_a_warm_build_reuses_everything_and_is_the_same_site(tmp_path, cache):
+    project = _mini(tmp_path)
+    cold, first = _build(project, tmp_path / "cold")
+    warm, second = _build(project, tmp_path / "warm")
+    assert warm == cold
+    for kind in KINDS:
+        assert _computed(first, kind) > 0, kind
+        assert _computed(second, kind) == 0, kind
+    # the warm build asked only for whole results: no example was judged, no day of the history made
+    assert not second["verdict", "hit"] and not second["history", "miss"]
+    assert "ports/xen/howto/history.json" in cold and "guide-builder/guide-builder.json" in cold
+
+
+def test_a_data_entry_recomputes_what_reads_the_data_and_no_verdict(tmp_path, cache, monkeypatch):
+    project = _mini(tmp_path)
+    _build(project, tmp_path / "one")
+    data = project.root / "data" / "xen_releases.yaml"
+    data.write_text(data.read_text().replace('"xen.git tag RELEASE-3.0.0"', '"xen.git tag RELEASE-3.0.0 (re-read)"'))
+    site, counts = _build(project, tmp_path / "two")
+    assert "RELEASE-3.0.0 (re-read)" in site["api/xen-releases.json"].decode()
+    for kind in ("expansion", "page-examples", "builder", "guide-page", "api", "history-site"):
+        assert _computed(counts, kind) > 0, kind
+    # the examples read the same: their verdicts are reused, shellcheck does not run again
+    assert _computed(counts, "verdict") == 0 and _reused(counts, "verdict") > 0
+    # and nothing stale: the same site as a build of the changed project with no cache at all
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    fresh, _ = _build(project, tmp_path / "three")
+    assert fresh == site
+
+
+def test_a_template_recomputes_what_expands_it_and_not_the_api(tmp_path, cache, monkeypatch):
+    project = _mini(tmp_path)
+    before, _ = _build(project, tmp_path / "one")
+    template = project.root / "docs" / "templates" / "man.mdwn"
+    template.write_text(template.read_text().replace("https://man.netbsd.org/", "https://man.NetBSD.org/"))
+    site, counts = _build(project, tmp_path / "two")
+    assert b"https://man.NetBSD.org/xl.1" in site["ports/xen/howto/index.html"]
+    assert b"https://man.NetBSD.org/xl.1" not in before["ports/xen/howto/index.html"]
+    for kind in ("expansion", "page-examples", "builder", "guide-page", "history-site"):
+        assert _computed(counts, kind) > 0, kind
+    assert _computed(counts, "api") == 0 and _reused(counts, "api") == 1
+    assert _computed(counts, "verdict") == 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    fresh, _ = _build(project, tmp_path / "three")
+    assert fresh == site
+
+
+def test_an_edit_outside_the_steps_keeps_the_builder_and_the_guides(tmp_path, cache):
+    project = _mini(tmp_path)
+    _build(project, tmp_path / "one")
+    project.write(PAGE, MINI.replace("Xen is a hypervisor.", "Xen is a hypervisor,\nof type 1."))
+    site, counts = _build(project, tmp_path / "two")
+    assert b"of type 1." in site["ports/xen/howto/index.html"]
+    assert _computed(counts, "expansion") and _computed(counts, "page-examples")
+    assert _computed(counts, "builder") == 0 and _computed(counts, "guide-page") == 0
+    assert _computed(counts, "api") == 0 and _computed(counts, "verdict") == 0
+
+
+# -- the code ------------------------------------------------------------------------------------
+
+def _rel(paths) -> set[str]:
+    return {os.path.relpath(p, os.path.dirname(digest._PACKAGE_DIR)) for p in paths}
+
+
+def test_the_code_of_a_result_is_what_it_imports():
+    api = _rel(digest.modules_of("xenhowto.api.publish"))
+    checks = _rel(digest.modules_of("xenhowto.checking.examples"))
+    assert "xenhowto/api/feed.py" in api and "xenhowto/api/calendar.py" in api  # calendar: imported in a function
+    assert not any(p.startswith("xenhowto/validators/") for p in api)
+    assert "xenhowto/validators/shell.py" in checks and "xenhowto/validators/libxlutil.py" in checks
+    assert not any(p.startswith("xenhowto/api/") for p in checks)
+    # a module importing by computed names counts its whole package
+    assert "xenhowto/validators/xm_domu.py" in _rel(digest.modules_of("xenhowto.validators"))
+
+
+def test_imports_are_found_as_python_finds_them():
+    """The text scan of digest.imports against Python's own parser, for every module."""
+    for path in digest._walk(digest._PACKAGE_DIR, (".py",)):
+        with open(path, encoding="utf-8") as f:
+            tree_ = ast.parse(f.read())
+        me = digest._module_name(path)
+        package = me if path.endswith("__init__.py") else me.rpartition(".")[0]
+        names: set[str] = set()
+        for node in ast.walk(tree_):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                source = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    source = ".".join(parts[:len(parts) - node.level + 1] + ([source] if source else []))
+                names |= {source} | {f"{source}.{a.name}" for a in node.names}
+        ours = set()
+        for n in names:
+            parts = n.split(".")
+            ours |= {".".join(parts[:i]) for i in range(1, len(parts) + 1) if digest._module_file(".".join(parts[:i]))}
+        assert digest.imports(path)[0] == ours, path
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """A copy of the package that the digests read instead (the tests change its files)."""
+    copy = tmp_path / "src" / "xenhowto"
+    shutil.copytree(digest._PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(digest, "_PACKAGE_DIR", str(copy))
+    digest.forget()
+    yield copy
+    digest.forget()
+
+
+RESULTS = {"api": ("xenhowto.api.publish", "xenhowto.api.docs"), "verdicts": ("xenhowto.validators.shell",),
+           "page examples": ("xenhowto.checking.examples",), "builder": ("xenhowto.guide.matrix",),
+           "history": ("xenhowto.history.build", "xenhowto.ikiwiki.extension"),
+           "history site": ("xenhowto.history.publish",)}
+
+
+def _codes() -> dict[str, str]:
+    digest.forget()  # a new process
+    return {name: digest.code(*modules) for name, modules in RESULTS.items()}
+
+
+@pytest.mark.parametrize("changed, touched", [
+    ("validators/shell.py", {"verdicts", "page examples"}),
+    ("api/feed.py", {"api"}),
+    ("snippets/templates/install-xen.sh.j2", {"page examples", "builder", "history", "history site"}),
+    # the page reads the builder's slot marker ([[!value]]), so its expansion depends on the builder's code
+    ("guide/matrix.py", {"builder", "page examples", "history", "history site"}),
+    ("history/publish.py", {"history site"}),
+])
+def test_a_change_of_the_code_changes_the_keys_of_exactly_its_results(package_copy, changed, touched):
+    before = _codes()
+    path = package_copy / changed
+    path.write_text(path.read_text() + "\n# changed\n")
+    after = _codes()
+    assert {name for name in RESULTS if before[name] != after[name]} == touched
+    assert _codes() == after  # and read again from disk, the same
+
+
+# -- examples --------------------------------------------------------------------------------------
+
+def test_only_new_or_changed_examples_are_judged(tmp_path, cache, monkeypatch):
+    from xenhowto.checking import examples as checking
+    from xenhowto.examples import Example
+    from xenhowto.validators import shell
+
+    judged = []
+    real = shell.run_shellcheck
+    monkeypatch.setattr(shell, "run_shellcheck", lambda snippets: judged.append([s.text for s in snippets])
+                        or real(snippets))
+
+    def found(texts: list[str]):
+        return [checking.Found(Example(kind="shell", content=t, line=10 * i + 1, host="dom0"), 10 * i + 1)
+                for i, t in enumerate(texts)] + [
+            checking.Found(Example(kind="file", content="xencommons=YES\nbad line\n", line=90,
+                                   path="/etc/rc.conf", host="dom0"), 90)]
+
+    texts = ["ls /\n", 'echo "unclosed\n', "cd /tmp\n"]
+    uncached = checking._judge([(f.example, "page.mdwn", f.line) for f in found(texts)])
+    judged.clear()
+    first = checking.validate(found(texts), "page.mdwn")
+    assert sorted(first) == sorted(uncached) and any(f.line == 11 for f in first)  # the broken snippet, at its line
+    assert judged == [texts]
+    assert checking.validate(found(texts), "page.mdwn") == first and len(judged) == 1
+    texts[2] = "cd /var\n"
+    again = checking.validate(found(texts), "page.mdwn")
+    assert judged[-1] == ["cd /var\n"] and len(judged) == 2
+    assert again == checking._judge([(f.example, "page.mdwn", f.line) for f in found(texts)])
+
+
+# -- the builder and the guides after an edit -----------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["in a step", "outside the steps"])
+def test_the_builder_kept_by_pieces_is_the_builder_made_afresh(tmp_path, cache, where):
+    from xenhowto.guide import matrix, pages
+    from xenhowto.project import load
+
+    root = tmp_path / "project"
+    root.mkdir()
+    MiniProject(root).write(PAGE, (ROOT / "docs" / PAGE).read_text(encoding="utf-8"))
+    project = load(str(root / "mkdocs.yml"))
+    as_of = dt.date(2026, 11, 25)
+    buildcache.builder_json(project, as_of)  # the pieces of the page as it was
+    text = (root / "docs" / PAGE).read_text(encoding="utf-8")
+    line = {"in a step": "If you want to use RAIDframe for the dom0, there are no special issues",
+            "outside the steps": "Xen is a hypervisor (or virtual machine monitor) for x86 hardware"}[where]
+    assert text.count(line) == 1
+    # a paragraph edited, and the lines after it moved
+    (root / "docs" / PAGE).write_text(text.replace(line, line + " (edited)\nand a line more"), encoding="utf-8")
+    before = collections.Counter(diskcache.counts)
+    kept = buildcache.builder_json(project, as_of)
+    assert (diskcache.counts["builder", "miss"] - before["builder", "miss"] == 1) == (where == "in a step")
+    assert kept == matrix.builder_json(project, as_of)
+    assert ("(edited)" in kept) == (where == "in a step")
+    made = buildcache.guide_pages(project, as_of, True, True)
+    for named in pages.named_guides():
+        assert made[pages.src_uri(named)] == pages.page_markdown(project, named, as_of), named.id
+
+
+# -- the searches of the page's regions ----------------------------------------------------------------
+
+def test_answers_shared_by_days_are_each_days_own_answers():
+    """possible() shares answers between days on which the same setups are
+    available; each is the answer a search of that day alone gives."""
+    import random
+
+    from xenhowto.facts import load_facts
+    from xenhowto.facts.view import View
+    from xenhowto.guide import model, possible
+    from xenhowto.history import candidates
+    from xenhowto.ikiwiki.directives import when
+    from xenhowto.ikiwiki.syntax import Directive, scan
+
+    facts = load_facts(str(ROOT / "data"))
+    text = (ROOT / "docs" / PAGE).read_text(encoding="utf-8")
+    conds = [when.parse_condition(t) for t in scan(text) if isinstance(t, Directive) and t.name == "when"]
+    days = candidates.days(facts, dt.date(2026, 11, 25))
+    rng = random.Random(14)
+    for day in rng.sample(days, 12):
+        view = View(facts, day)
+        alone = possible._Search(view, model.load())
+        for cond in rng.sample(conds, 8):
+            assert possible.possible(cond, view) == alone.find(cond), (day, cond)
+            assert possible.always(cond, view) == (not alone.find(["not", cond])), (day, cond)
+
+
+def test_the_setup_model_is_read_again_when_it_changes(tmp_path):
+    from xenhowto.guide import model
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    first = model.load(str(data))
+    path = data / "setup.yaml"
+    path.write_text(path.read_text().replace("id: recommended", "id: recommended-again", 1))
+    os.utime(path, ns=(1, 1))  # a new modification time, whatever the clock
+    again = model.load(str(data))
+    assert [n.id for n in again.named] != [n.id for n in first.named]
+    assert "recommended-again" in [n.id for n in again.named]
