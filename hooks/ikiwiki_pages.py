@@ -6,7 +6,8 @@
 - the extension's findings go to MkDocs' log, so --strict fails on them;
 - [[!meta title=...]] (else ikiwiki's title from the page name) becomes the
   page title and its visible heading, as the wiki's page header shows it;
-- a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it).
+- a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it);
+- the facts are read once per build (xenhowto.facts.pin).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import os
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from xenhowto import asof
+from xenhowto import asof, facts
 from xenhowto import sitepage
 from xenhowto.ikiwiki.directives.meta import shown_title, title_of
 from xenhowto.ikiwiki.expand import page_directives
@@ -75,6 +76,19 @@ def on_page_markdown(markdown: str, page, config, files):
     if isinstance(page.file, MdwnFile) and ext.get("wiki_url"):
         page.meta["wiki_page"] = wiki_page_url(ext["wiki_url"], ext["page"])
     return markdown
+
+
+def on_pre_build(config):
+    # a build takes the facts as they are when it begins (mkdocs serve rebuilds read them anew)
+    facts.pin(fresh=True)
+
+
+def on_post_build(config):
+    facts.unpin()
+
+
+def on_build_error(error):
+    facts.unpin()
 
 
 def on_serve(server, config, builder):

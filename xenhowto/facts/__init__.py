@@ -13,6 +13,7 @@ every finding (file:line and a sentence), never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 
 from xenhowto.findings import Finding, HowtoError
@@ -80,12 +81,45 @@ def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     return diskcache.cached("facts", data_digest(data_dir), lambda: _load(data_dir))
 
 
+_PIN: dict = {"depth": 0, "read": {}}  # while pinned: data_dir -> what was read first
+
+
+def pin(fresh: bool = False) -> None:
+    """From now until ``unpin``, each data directory is read (and its files'
+    times checked) once: a build or a history asks for the facts thousands
+    of times, and takes them as they were when it began.  Pins nest;
+    ``fresh`` drops any pin left by an interrupted build first."""
+    if fresh:
+        _PIN["depth"] = 0
+        _PIN["read"].clear()
+    _PIN["depth"] += 1
+
+
+def unpin() -> None:
+    _PIN["depth"] = max(0, _PIN["depth"] - 1)
+    if not _PIN["depth"]:
+        _PIN["read"].clear()
+
+
+@contextlib.contextmanager
+def pinned():
+    pin()
+    try:
+        yield
+    finally:
+        unpin()
+
+
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:
     data_dir = os.path.abspath(data_dir or load.default_data_dir())
+    if data_dir in _PIN["read"]:
+        return _PIN["read"][data_dir]
     key = (data_dir, _stamp(data_dir))
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _load_cached(data_dir)
+    if _PIN["depth"]:
+        _PIN["read"][data_dir] = _CACHE[key]
     return _CACHE[key]
 
 

@@ -96,7 +96,10 @@ def page_history(markdown: str, ctx: PageContext, facts: Facts, as_of: dt.date, 
                  key: str) -> History:
     """The page's days (oldest first) up to the as-of date."""
     def compute():
-        rendered, errors = _compute(markdown, ctx, facts, as_of, render, key)
+        from xenhowto.facts import pinned
+
+        with pinned():  # every day reads the same data: check its files once
+            rendered, errors = _compute(markdown, ctx, facts, as_of, render, key)
         return _kept(rendered), list(dict.fromkeys(errors))
 
     (table, kept), errors = diskcache.cached("history", _digest(key, as_of.isoformat()), compute)
