@@ -7,7 +7,7 @@
 - [[!meta title=...]] (else ikiwiki's title from the page name) becomes the
   page title and its visible heading, as the wiki's page header shows it;
 - a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it);
-- the facts are read once per build (xenhowto.facts.pin).
+- the facts, and the files the caches' keys read, are read once per build (xenhowto.buildcache.begin).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import os
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from xenhowto import asof, facts
+from xenhowto import asof, buildcache
 from xenhowto import sitepage
 from xenhowto.ikiwiki.directives.meta import shown_title, title_of
 from xenhowto.ikiwiki.expand import page_directives
@@ -79,16 +79,15 @@ def on_page_markdown(markdown: str, page, config, files):
 
 
 def on_pre_build(config):
-    # a build takes the facts as they are when it begins (mkdocs serve rebuilds read them anew)
-    facts.pin(fresh=True)
+    buildcache.begin()  # the facts and the files the caches' keys read: once per build
 
 
 def on_post_build(config):
-    facts.unpin()
+    buildcache.end()
 
 
 def on_build_error(error):
-    facts.unpin()
+    buildcache.end()
 
 
 def on_serve(server, config, builder):

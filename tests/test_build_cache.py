@@ -11,6 +11,8 @@ import os
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import ROOT, MiniProject, tree
 
 from xenhowto import buildcache, digest, diskcache
@@ -322,3 +324,32 @@ def test_the_setup_model_is_read_again_when_it_changes(tmp_path):
     again = model.load(str(data))
     assert [n.id for n in again.named] != [n.id for n in first.named]
     assert "recommended-again" in [n.id for n in again.named]
+
+
+# -- what was made faster gives the same results ----------------------------------------------------------
+
+def _line_map_by_character(text: str, cuts: list[list[int]]) -> list[int]:
+    """The definition: each character kept, with the source line it is on."""
+    kept = [(ch, text.count("\n", 0, i) + 1) for i, ch in enumerate(text)
+            if not any(a <= i < b for a, b in cuts)]
+    out, at_start = [], True
+    for ch, line in kept:
+        if at_start:
+            out.append(line)
+        at_start = ch == "\n"
+    if at_start:  # the text ends on a new line: the source's last
+        out.append(text.count("\n") + 1)
+    return out
+
+
+@given(st.text(alphabet="ab\n", max_size=40), st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=4))
+def test_the_line_map_is_each_kept_lines_source_line(text, spans):
+    from xenhowto.ikiwiki import regions
+
+    cuts, pos = [], 0
+    for a, b in sorted((min(a, b), max(a, b)) for a, b in spans):
+        a, b = max(a, pos), min(max(a, b), len(text))
+        if a < b and a <= len(text):
+            cuts.append([a, b])
+            pos = b + 1
+    assert regions._line_map(text, cuts) == _line_map_by_character(text, cuts)

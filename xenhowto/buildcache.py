@@ -26,6 +26,23 @@ import os
 from xenhowto import diskcache, digest
 
 
+def begin() -> None:
+    """A build begins: it takes the facts and the files its keys read as they
+    are now, once (``facts.pin``, ``digest.pin``; `mkdocs serve` reads them
+    anew for each rebuild)."""
+    from xenhowto import facts
+
+    facts.pin(fresh=True)
+    digest.pin(fresh=True)
+
+
+def end() -> None:
+    from xenhowto import facts
+
+    facts.unpin()
+    digest.unpin()
+
+
 def _cached(kind: str, key: str, compute):
     """``diskcache.cached`` under ``key`` and this module's source (how each
     result is asked for and what it holds)."""

@@ -64,9 +64,42 @@ def _walk(top: str, suffixes: tuple[str, ...] | None) -> list[str]:
     return out
 
 
+_PIN: dict = {"depth": 0, "memo": {}}
+
+
+def pin(fresh: bool = False) -> None:
+    """From now until ``unpin``, what ``once`` computes is kept: a build
+    takes its files as they are when it begins, as it takes the facts
+    (``xenhowto.facts.pin``), so its keys and its results agree.  Pins nest;
+    ``fresh`` drops any pin left by an interrupted build first."""
+    if fresh:
+        _PIN["depth"] = 0
+        _PIN["memo"].clear()
+    _PIN["depth"] += 1
+
+
+def unpin() -> None:
+    _PIN["depth"] = max(0, _PIN["depth"] - 1)
+    if not _PIN["depth"]:
+        _PIN["memo"].clear()
+
+
+def once(key, compute):
+    """``compute()``, once per ``key`` while pinned (every time otherwise)."""
+    if not _PIN["depth"]:
+        return compute()
+    if key not in _PIN["memo"]:
+        _PIN["memo"][key] = compute()
+    return _PIN["memo"][key]
+
+
 def files(*paths: str, suffixes: tuple[str, ...] | None = None) -> str:
     """The names (relative to each given path) and bytes of the files under
     ``paths``; a path that does not exist counts as such."""
+    return once(("files", paths, suffixes), lambda: _files(paths, suffixes))
+
+
+def _files(paths: tuple[str, ...], suffixes: tuple[str, ...] | None) -> str:
     h = hashlib.sha256()
     for top in paths:
         h.update(b"\0top\0" + os.path.basename(top).encode())

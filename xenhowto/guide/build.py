@@ -48,8 +48,9 @@ def project_digest(project: Project) -> str:
     from xenhowto import digest
     from xenhowto.facts import data_digest
 
-    return digest.of(sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir),
-                     data_digest(os.path.join(project.root, "data")), digest.files(project.templates_dir))
+    return digest.once(("project", project), lambda: digest.of(
+        sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir),
+        data_digest(os.path.join(project.root, "data")), digest.files(project.templates_dir)))
 
 
 def inputs_digest(project: Project, as_of: dt.date) -> str:
