@@ -353,3 +353,16 @@ def test_the_line_map_is_each_kept_lines_source_line(text, spans):
             cuts.append([a, b])
             pos = b + 1
     assert regions._line_map(text, cuts) == _line_map_by_character(text, cuts)
+
+
+def test_prune_drops_the_unused_and_the_least_recently_used(cache):
+    now = __import__("time").time()
+    for name, age_days, size in (("old", 40, 10), ("lru", 2, 600), ("used", 3, 600), ("new", 0, 300)):
+        diskcache.store("t", name, b"x" * size)
+        os.utime(diskcache.directory(f"t-{name}.pickle"), (now - age_days * 86400,) * 2)
+    assert diskcache.lookup("t", "used") == b"x" * 600  # reading it marks it used now
+    assert diskcache.prune(max_age_days=30, max_bytes=1500, every_seconds=0) == 2
+    assert diskcache.lookup("t", "old") is diskcache.MISSING  # unused for 40 days
+    assert diskcache.lookup("t", "lru") is diskcache.MISSING  # beyond the size, least recently used
+    assert diskcache.lookup("t", "used") == b"x" * 600 and diskcache.lookup("t", "new") == b"x" * 300
+    assert diskcache.prune(max_age_days=0, max_bytes=0) == 0  # not again within a day

@@ -41,6 +41,7 @@ def end() -> None:
 
     facts.unpin()
     digest.unpin()
+    diskcache.prune()  # at most once a day
 
 
 def _cached(kind: str, key: str, compute):

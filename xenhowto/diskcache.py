@@ -1,14 +1,22 @@
 """Results kept on disk under a digest of everything they depend on, so that
 a cold `howto` run need not recompute them; a stale entry can never match.
-Failing to read or write the cache only costs time, never correctness."""
+Failing to read or write the cache only costs time, never correctness.
+
+Every edit of the page or the data makes new entries; ``prune`` (run by
+builds at most once a day) drops those unused for ``MAX_AGE_DAYS`` and,
+least recently used first, any beyond ``MAX_BYTES``."""
 from __future__ import annotations
 
 import collections
 import os
 import pickle
+import time
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
+MAX_AGE_DAYS = 30
+MAX_BYTES = 1 << 30
+_PRUNED = ".pruned"  # its modification time: the last prune
 
 #: (kind, "hit" | "miss") -> how often, in this process: tests see what was recomputed.
 counts: collections.Counter = collections.Counter()
@@ -25,13 +33,18 @@ MISSING = object()  # what lookup returns for no entry
 
 def lookup(kind: str, digest: str):
     """The value kept under ``digest``, or ``MISSING``."""
+    path = directory(f"{kind}-{digest}.pickle")
     try:
-        with open(directory(f"{kind}-{digest}.pickle"), "rb") as f:
+        with open(path, "rb") as f:
             value = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         counts[kind, "miss"] += 1
         return MISSING
     counts[kind, "hit"] += 1
+    try:
+        os.utime(path)  # used now: prune keeps it
+    except OSError:
+        pass
     return value
 
 
@@ -54,3 +67,39 @@ def cached(kind: str, digest: str, compute: Callable[[], T]) -> T:
         value = compute()
         store(kind, digest, value)
     return value
+
+
+def prune(max_age_days: float = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, every_seconds: float = 86400) -> int:
+    """Drop the entries not used for ``max_age_days``, then the least recently
+    used ones beyond ``max_bytes`` in all; at most once per ``every_seconds``.
+    How many were dropped."""
+    folder = directory()
+    marker = os.path.join(folder, _PRUNED)
+    now = time.time()
+    try:
+        if now - os.stat(marker).st_mtime < every_seconds:
+            return 0
+    except OSError:
+        pass
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(marker, "w"):
+            pass
+        entries = []
+        for e in os.scandir(folder):
+            if e.name.endswith(".pickle") or e.name.endswith(".tmp"):
+                st = e.stat()
+                entries.append((st.st_mtime, st.st_size, e.path))
+    except OSError:
+        return 0
+    entries.sort(reverse=True)  # most recently used first
+    dropped, total = 0, 0
+    for mtime, size, path in entries:
+        total += size
+        if now - mtime > max_age_days * 86400 or total > max_bytes:
+            try:
+                os.remove(path)
+                dropped += 1
+            except OSError:
+                pass
+    return dropped
