@@ -51,7 +51,7 @@ xencommons=YES
 """]]
 [[!endstep]]
 '''
-KINDS = ("expansion", "page-examples", "verdict", "builder", "guide-page", "guides-index", "api", "history-site")
+KINDS = ("expansion", "page-examples", "example-verdict", "builder", "guide-page", "guides-index", "api", "history-site")
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_warm_build_reuses_everything_and_is_the_same_site(tmp_path, cache):
         assert _computed(first, kind) > 0, kind
         assert _computed(second, kind) == 0, kind
     # the warm build asked only for whole results: no example was judged, no day of the history made
-    assert not second["verdict", "hit"] and not second["history", "miss"]
+    assert not second["example-verdict", "hit"] and not second["history", "miss"]
     assert "ports/xen/howto/history.json" in cold and "guide-builder/guide-builder.json" in cold
 
 
@@ -109,7 +109,7 @@ def test_a_data_entry_recomputes_what_reads_the_data_and_no_verdict(tmp_path, ca
     for kind in ("expansion", "page-examples", "builder", "guide-page", "api", "history-site"):
         assert _computed(counts, kind) > 0, kind
     # the examples read the same: their verdicts are reused, shellcheck does not run again
-    assert _computed(counts, "verdict") == 0 and _reused(counts, "verdict") > 0
+    assert _computed(counts, "example-verdict") == 0 and _reused(counts, "example-verdict") > 0
     # and nothing stale: the same site as a build of the changed project with no cache at all
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
     fresh, _ = _build(project, tmp_path / "three")
@@ -127,7 +127,7 @@ def test_a_template_recomputes_what_expands_it_and_not_the_api(tmp_path, cache, 
     for kind in ("expansion", "page-examples", "builder", "guide-page", "history-site"):
         assert _computed(counts, kind) > 0, kind
     assert _computed(counts, "api") == 0 and _reused(counts, "api") == 1
-    assert _computed(counts, "verdict") == 0
+    assert _computed(counts, "example-verdict") == 0
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
     fresh, _ = _build(project, tmp_path / "three")
     assert fresh == site
@@ -141,7 +141,7 @@ def test_an_edit_outside_the_steps_keeps_the_builder_and_the_guides(tmp_path, ca
     assert b"of type 1." in site["ports/xen/howto/index.html"]
     assert _computed(counts, "expansion") and _computed(counts, "page-examples")
     assert _computed(counts, "builder") == 0 and _computed(counts, "guide-page") == 0
-    assert _computed(counts, "api") == 0 and _computed(counts, "verdict") == 0
+    assert _computed(counts, "api") == 0 and _computed(counts, "example-verdict") == 0
 
 
 # -- the code ------------------------------------------------------------------------------------

@@ -57,13 +57,13 @@ def test_the_recommended_guide_of_today_reaches_the_goal(sandbox):
 def _complete(day: str) -> list[dict]:
     m = model.load()
     out = []
-    for given in valid_setups(_project(), dt.date.fromisoformat(day)):
+    for values in valid_setups(_project(), dt.date.fromisoformat(day)):
         try:
-            setup = resolve(given, dt.date.fromisoformat(day))
+            setup = resolve(values, dt.date.fromisoformat(day))
         except SetupError:
             continue
         if not m.incomplete_notes(setup.values):
-            out.append(given)
+            out.append(values)
     return out
 
 

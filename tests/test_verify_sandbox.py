@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import uuid
-from pathlib import Path
 
 import pytest
 

@@ -36,9 +36,9 @@ def test_written_fully_reads_the_ledger(tmp_path):
     image = tmp_path / "img"
     image.write_bytes(b"\0" * 1024)
     st = image.stat()
-    full = {"dd": {"/img": {"size": 1024, "ino": st.st_ino, "written": [[0, 1024]]}}}
+    full = {"dd": {"/img": {"size": 1024, "mtime": st.st_mtime_ns, "written": [[0, 1024]]}}}
     assert disk.written_fully(full, "/img", str(image)) == (True, "")
-    holey = {"dd": {"/img": {"size": 1024, "ino": st.st_ino, "written": [[0, 512]]}}}
+    holey = {"dd": {"/img": {"size": 1024, "mtime": st.st_mtime_ns, "written": [[0, 512]]}}}
     ok, why = disk.written_fully(holey, "/img", str(image))
     assert not ok and "512-1024" in why
     assert not disk.written_fully({}, "/img", str(image))[0]

@@ -37,7 +37,7 @@ def lookup(kind: str, digest: str):
     try:
         with open(path, "rb") as f:
             value = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         counts[kind, "miss"] += 1
         return MISSING
     counts[kind, "hit"] += 1
@@ -48,11 +48,17 @@ def lookup(kind: str, digest: str):
     return value
 
 
+def load(kind: str, digest: str, default=None):
+    """The value kept under ``digest``, or ``default``."""
+    value = lookup(kind, digest)
+    return default if value is MISSING else value
+
+
 def store(kind: str, digest: str, value) -> None:
     path = directory(f"{kind}-{digest}.pickle")
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
+        tmp = f"{path}.{os.getpid()}.{id(value)}.tmp"
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # readers see the whole entry or none

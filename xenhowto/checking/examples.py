@@ -173,7 +173,7 @@ def validate(found: list[Found], path: str) -> list[Finding]:
 
     judged_by = judges()
     keys = [verdict_key(f.example, judged_by) for f in found]
-    verdicts = {k: diskcache.lookup("verdict", k) for k in dict.fromkeys(keys)}
+    verdicts = {k: diskcache.lookup("example-verdict", k) for k in dict.fromkeys(keys)}
     todo = {k: f.example for f, k in zip(found, keys) if verdicts[k] is diskcache.MISSING}
     if todo:
         # each example judged under a path of its own from line 1, so that its findings can be told apart
@@ -183,7 +183,7 @@ def validate(found: list[Found], path: str) -> list[Finding]:
             judged[tokens[f.path]].append(f)
         for k, fs in judged.items():
             verdicts[k] = [(f.line, f.message, f.severity) for f in fs]
-            diskcache.store("verdict", k, verdicts[k])
+            diskcache.store("example-verdict", k, verdicts[k])
     # as one _judge of the page would list them: the others in page order, then the shell ones sorted
     others, shell = [], []
     for f, k in zip(found, keys):

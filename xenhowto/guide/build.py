@@ -43,14 +43,14 @@ def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
 
 def project_digest(project: Project) -> str:
     """What a result made from the HOWTO depends on besides the page's text
-    and the date: the data, the ikiwiki templates, the wiki settings (links
-    resolve against them) and the site's pages."""
-    from xenhowto import digest
-    from xenhowto.facts import data_digest
+    and the date: the data (the project's, HOWTO_DATA_DIR's, the setup
+    model's), the ikiwiki templates, the wiki settings (links resolve against
+    them) and the site's pages."""
+    from xenhowto import buildcache, digest
 
     return digest.once(("project", project), lambda: digest.of(
         sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir),
-        data_digest(os.path.join(project.root, "data")), digest.files(project.templates_dir)))
+        buildcache.data(os.path.join(project.root, "data")), digest.files(project.templates_dir)))
 
 
 def inputs_digest(project: Project, as_of: dt.date) -> str:

@@ -43,6 +43,9 @@ def add_parser(sub, common) -> None:
     g.add_argument("--verify-all", action="store_true",
                    help="generate every valid setup's guide and verify each distinct one (exit 1 on any failure)")
     g.add_argument("--sample", type=int, metavar="N", help="with --verify-all: verify a fixed random sample of N guides")
+    g.add_argument("--jobs", type=int, metavar="N", help="with --verify-all: guides verified at once (default: the CPUs)")
+    g.add_argument("--no-cache", action="store_true",
+                   help="with --verify-all: verify every guide again, not reusing kept verdicts")
     g.set_defaults(func=run)
 
 
@@ -134,7 +137,8 @@ def run(args) -> int:
         if args.verify_all:
             from xenhowto.guide.every import verify_all
 
-            summary = verify_all(load(args.config), when, sample=args.sample)
+            summary = verify_all(load(args.config), when, sample=args.sample, jobs=args.jobs,
+                                 cache=not args.no_cache)
             print(summary.text())
             return 1 if summary.failed else 0
         guide = guide_for(load(args.config), given_values(args), when)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import sys
 import time
@@ -103,6 +104,7 @@ class Summary:
     distinct: int = 0
     verified: int = 0
     incomplete: int = 0
+    reused: int = 0  # verdicts kept from an earlier run (nothing they depend on changed)
     failed: list = field(default_factory=list)  # (setup, failure text)
     verify_seconds: float = 0.0  # the sandbox runs alone, without enumerating and composing
     by_step: dict = field(default_factory=dict)
@@ -110,7 +112,9 @@ class Summary:
     def text(self) -> str:
         lines = [f"{self.setups} valid setup(s), {self.distinct} distinct guide(s): "
                  f"{self.verified} verified, {len(self.failed)} failed, "
-                 f"{self.incomplete} left out (the HOWTO's instructions for them are incomplete)"]
+                 f"{self.incomplete} left out (the HOWTO's instructions for them are incomplete); "
+                 f"{self.reused} verdict(s) kept from earlier runs, the rest verified in "
+                 f"{self.verify_seconds:.1f} s"]
         for title, count in sorted(self.by_step.items(), key=lambda kv: -kv[1]):
             lines.append(f"  {count} guide(s) fail at: {title}")
         for setup, failure in self.failed[:20]:
@@ -118,16 +122,15 @@ class Summary:
         return "\n".join(lines)
 
 
-def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed: int = 0,
-               progress: bool | None = None) -> Summary:
-    from xenhowto.verify import Sandbox, verify
-
+def distinct_guides(project: Project, as_of: dt.date, summary: Summary | None = None) -> list[tuple[dict, dict]]:
+    """(the reader's values, the guide as JSON) for each distinct complete guide at
+    ``as_of``; ``summary`` gets the counts of setups and incomplete ones."""
     from xenhowto.facts import load_facts
 
     m = model.load()
     facts = load_facts()
     composer = compose.Composer(steps(project, as_of), page_context(project, as_of))
-    summary = Summary()
+    summary = summary if summary is not None else Summary()
     groups: dict[str, tuple[dict, dict]] = {}
     for given in valid_setups(project, as_of):
         try:
@@ -138,28 +141,52 @@ def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed
         if m.incomplete_notes(setup.values):
             summary.incomplete += 1
             continue
-        guide = composer.compose(setup)
-        doc = json.loads(compose.to_json(guide))
-        key = json.dumps(doc["steps"], sort_keys=True)
-        groups.setdefault(key, (given, doc))
-    chosen = list(groups.values())
-    summary.distinct = len(chosen)
+        doc = json.loads(compose.to_json(composer.compose(setup)))
+        groups.setdefault(json.dumps(doc["steps"], sort_keys=True), (given, doc))
+    summary.distinct = len(groups)
+    return list(groups.values())
+
+
+def verify_all(project: Project, as_of: dt.date, sample: int | None = None, seed: int = 0,
+               progress: bool | None = None, jobs: int | None = None, cache: bool = True) -> Summary:
+    """Compose every valid setup's guide and verify each distinct complete one:
+    verdicts kept from an earlier run of the same guide, verifier and checkers
+    are reused (xenhowto.verify.verdicts); the rest run in the sandbox, ``jobs``
+    at a time, sharing the steps they begin with (verify.runner.verify_many)."""
+    from xenhowto.verify import verdicts
+    from xenhowto.verify.runner import verify_many
+
+    summary = Summary()
+    chosen = distinct_guides(project, as_of, summary)
     if sample is not None and sample < len(chosen):
         chosen = random.Random(seed).sample(chosen, sample)
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
-    sandbox = Sandbox()
-    for i, (given, doc) in enumerate(chosen, 1):
+    results = [verdicts.load(doc) if cache else None for _, doc in chosen]
+    todo = [i for i, r in enumerate(results) if r is None]
+    summary.reused = len(chosen) - len(todo)
+
+    def tick(done: int, total: int, _result) -> None:
         if show:
-            print(f"\rverifying guide {i}/{len(chosen)}", end="", file=sys.stderr, flush=True)
-        result = verify(doc, sandbox=sandbox)
+            print(f"\rverifying guide {done}/{total} ({summary.reused} verdicts kept from earlier runs)",
+                  end="", file=sys.stderr, flush=True)
+
+    def keep(k: int, result) -> None:  # as each ends: a run stopped halfway keeps what it did
+        if cache:
+            verdicts.store(chosen[todo[k]][1], result)
+
+    fresh = verify_many([chosen[i][1] for i in todo], jobs=jobs or os.cpu_count() or 1, progress=tick,
+                        on_result=keep)
+    for i, result in zip(todo, fresh):
+        results[i] = result
+    if show and todo:
+        print(file=sys.stderr)
+    for (given, _), result in zip(chosen, results):
         if result.ok:
             summary.verified += 1
             continue
         first = result.failures[0]
         summary.failed.append((given, str(first)))
         summary.by_step[first.title] = summary.by_step.get(first.title, 0) + 1
-    if show:
-        print(file=sys.stderr)
     summary.verify_seconds = time.perf_counter() - started
     return summary

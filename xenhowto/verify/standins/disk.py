@@ -6,14 +6,13 @@ operands and size suffixes (strsuftoll: b k m g t w, and ``x`` products;
 ``bs=1q`` is an illegal number), computes what the real dd would leave
 behind, and makes the file that size with truncate, so it is sparse on the
 host whatever was asked.  What the real dd would have written goes to the
-state (``dd``: written byte ranges per file, with the file's inode and size)
+state (``dd``: written byte ranges per file, with the file's mtime and size: a copy of the tree keeps both)
 and the ledger, so the checks can tell a preallocated image from a sparse
 one (``seek=`` with ``count=0``, ``conv=sparse``, truncate(1)).
 """
 from __future__ import annotations
 
 import os
-import sys
 
 from . import world
 from .world import StandinError
@@ -166,7 +165,7 @@ def dd(ctx, argv: list[str]) -> None:
         old = os.path.getsize(host) if os.path.exists(host) else 0
         record = ctx.state.setdefault("dd", {}).get(dst)
         st = os.stat(host) if os.path.exists(host) else None
-        if record and st and (record["ino"] != st.st_ino or record["size"] != st.st_size):
+        if record and st and (record["mtime"] != st.st_mtime_ns or record["size"] != st.st_size):
             record = None  # changed behind dd's back: what dd knew no longer holds
         extents = [list(e) for e in record["written"]] if record and old else []
         if notrunc:
@@ -192,14 +191,14 @@ def dd(ctx, argv: list[str]) -> None:
                 pass
             os.truncate(host, size)
         st = os.stat(host)
-        ctx.state["dd"][dst] = {"size": st.st_size, "ino": st.st_ino, "written": extents,
+        ctx.state["dd"][dst] = {"size": st.st_size, "mtime": st.st_mtime_ns, "written": extents,
                                 "source": kind}
         ctx.effect.update({"of": dst, "size": st.st_size, "written": extents,
                            "sparse": extents != [[0, st.st_size]] and st.st_size > 0})
     nin = nbytes // ibs if ibs else 0
     nout = nbytes // obs if obs else 0
-    print(f"{nin}+{1 if nbytes % ibs else 0} records in\n{nout}+{1 if nbytes % obs else 0} records out\n"
-          f"{nbytes} bytes transferred in 0.001 secs", file=sys.stderr)
+    ctx.error(f"{nin}+{1 if nbytes % ibs else 0} records in\n{nout}+{1 if nbytes % obs else 0} records out\n"
+              f"{nbytes} bytes transferred in 0.001 secs")
 
 
 def _lift_file_size_limit() -> None:
@@ -220,7 +219,7 @@ def written_fully(state: dict, path: str, host_path: str) -> tuple[bool, str]:
     record = (state.get("dd") or {}).get(path)
     if not record:
         return False, "it was not written with dd (a file made by truncate, seek or a copy is sparse)"
-    if record["ino"] != st.st_ino or record["size"] != st.st_size:
+    if record["mtime"] != st.st_mtime_ns or record["size"] != st.st_size:
         return False, "it was changed after dd wrote it"
     if st.st_size and record["written"] != [[0, st.st_size]]:
         holes = []

@@ -52,19 +52,31 @@ def _function(module: str, name: str):
 class Context:
     """What a stand-in call sees: the root, its cwd, the state, its output."""
 
-    def __init__(self, root: str, name: str, argv: list[str]):
+    def __init__(self, root: str, name: str, argv: list[str], cwd: str | None = None,
+                 out: list[str] | None = None, err: list[str] | None = None):
         self.root = root
         self.name = name
         self.argv = argv
-        self.cwd = os.getcwd() if root in ("", "/") else "/"
+        self.cwd = cwd or (os.getcwd() if root in ("", "/") else "/")
         self.state = world.load_state(root)
         self.effect: dict = {}
+        self.stdout = out  # lists of text when the driver runs it in process, else the streams
+        self.stderr = err
 
     def out(self, text: str) -> None:
-        print(text, flush=True)
+        if self.stdout is None:
+            print(text, flush=True)
+        else:
+            self.stdout.append(text + "\n")
 
     def warn(self, text: str) -> None:
-        print(f"{self.name}: {text}", file=sys.stderr, flush=True)
+        self.error(f"{self.name}: {text}")
+
+    def error(self, line: str) -> None:
+        if self.stderr is None:
+            print(line, file=sys.stderr, flush=True)
+        else:
+            self.stderr.append(line + "\n")
 
     def path(self, p: str) -> str:
         """Host path of ``p`` as the machine sees it (relative to cwd)."""
@@ -77,7 +89,11 @@ class Context:
         self.state = world.load_state(self.root)
 
 
-def main(name: str, argv: list[str], root: str = "/") -> int:
+def main(name: str, argv: list[str], root: str = "/", cwd: str | None = None, via: str | None = None,
+         out: list[str] | None = None, err: list[str] | None = None) -> int:
+    """Run stand-in ``name``; ``cwd``, ``via`` and the output lists are given by the
+    driver (server.py), which runs many calls in one process; a stand-in run on
+    its own takes them from its process."""
     if name.startswith("rc.d/"):
         run = _function("rcd", "run")
         func = lambda ctx, args: run(ctx, name[len("rc.d/"):], args)  # noqa: E731
@@ -85,12 +101,14 @@ def main(name: str, argv: list[str], root: str = "/") -> int:
     elif name in COMMANDS:
         func, shown = _function(*COMMANDS[name]), name
     else:
-        print(f"{name}: no such stand-in", file=sys.stderr)
+        line = f"{name}: no such stand-in"
+        err.append(line + "\n") if err is not None else print(line, file=sys.stderr)
         return 127
-    ctx = Context(root, shown, argv)
+    ctx = Context(root, shown, argv, cwd, out, err)
     event = {"cmd": name, "argv": argv, "cwd": ctx.cwd}
-    if os.environ.get("XENHOWTO_STANDIN_VIA"):
-        event["via"] = os.environ["XENHOWTO_STANDIN_VIA"]
+    via = via if (out is not None or via) else os.environ.get("XENHOWTO_STANDIN_VIA")
+    if via:
+        event["via"] = via
     try:
         func(ctx, argv)
         rc = 0
@@ -98,7 +116,7 @@ def main(name: str, argv: list[str], root: str = "/") -> int:
         rc = e.rc
         event["error"] = str(e)
         for line in str(e).splitlines() or [""]:
-            print(f"{shown}: {line}", file=sys.stderr, flush=True)
+            ctx.error(f"{shown}: {line}")
     event["rc"] = rc
     event["effect"] = ctx.effect
     ctx.save()

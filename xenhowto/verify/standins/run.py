@@ -12,4 +12,9 @@ sys.path.insert(0, os.path.dirname(_here))
 from standins import main, world  # noqa: E402
 
 world.RUNNER = [sys.executable, "-I", "-S", os.path.abspath(__file__)]
+if sys.argv[1:] == ["--serve"]:
+    from standins import server  # noqa: E402
+
+    server.serve()
+    sys.exit(0)
 sys.exit(main.main(sys.argv[1], sys.argv[2:]))

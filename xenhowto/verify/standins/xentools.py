@@ -216,7 +216,7 @@ def _disk_signature(ctx, target: str) -> list:
         st = os.stat(world.at(ctx.root, target))
     except OSError:
         return []
-    return [st.st_ino, st.st_size] if os.path.isfile(world.at(ctx.root, target)) else []
+    return [st.st_mtime_ns, st.st_size] if os.path.isfile(world.at(ctx.root, target)) else []
 
 
 def installed(ctx, target: str | None) -> dict | None:
