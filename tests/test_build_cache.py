@@ -366,3 +366,23 @@ def test_prune_drops_the_unused_and_the_least_recently_used(cache):
     assert diskcache.lookup("t", "lru") is diskcache.MISSING  # beyond the size, least recently used
     assert diskcache.lookup("t", "used") == b"x" * 600 and diskcache.lookup("t", "new") == b"x" * 300
     assert diskcache.prune(max_age_days=0, max_bytes=0) == 0  # not again within a day
+
+
+def test_a_kept_expansion_still_fails_the_strict_build_with_its_message(tmp_path, cache, caplog):
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    project = _mini(tmp_path)
+    project.write(PAGE, MINI + "\n[[!frobnicate x=1]]\n")
+    caplog.set_level(logging.WARNING, logger="mkdocs")
+    messages = []
+    for attempt in ("made", "kept"):
+        caplog.clear()
+        before = collections.Counter(diskcache.counts)
+        with pytest.raises(Abort):
+            project.build(tmp_path / attempt)
+        assert diskcache.counts["expansion", "hit"] - before["expansion", "hit"] == (attempt == "kept")
+        messages.append([r.getMessage() for r in caplog.records if "frobnicate" in r.getMessage()])
+    line = MINI.count("\n") + 2
+    assert messages[0] == messages[1] and messages[0][0].startswith(f"docs/{PAGE}:{line}: error: unknown directive")

@@ -2,6 +2,8 @@
 under a digest of exactly what each depends on (``xenhowto.digest``), so a
 build recomputes only what an edit changed and never serves a stale result:
 
+- ``expansion``: a page's ikiwiki expansion (the page's text and settings,
+  the data, the templates, the code that expands it), for the extension;
 - ``example_findings``: every example of a page judged by its validator
   (the page's text and settings, the data, the templates, the checking code;
   each example's verdict is also kept by itself, ``checking.examples``);
@@ -80,15 +82,18 @@ def expansion(text: str, ctx) -> str:
     if "[[!" not in text:
         return expand(text, ctx)
 
-    def compute():
-        out = expand(text, ctx)
-        return out, list(ctx.findings), dict(ctx.meta)
+    expanded_here = []
 
-    before = len(ctx.findings)
+    def compute():
+        expanded_here.append(True)
+        before = len(ctx.findings)
+        out = expand(text, ctx)
+        return out, ctx.findings[before:], dict(ctx.meta)
+
     key = digest.of(text, _settings(ctx), data(data_dir(ctx)), digest.files(ctx.templates_dir or "-"),
                     digest.code("xenhowto.ikiwiki.expand"))
     out, findings, meta = _cached("expansion", key, compute)
-    if len(ctx.findings) == before:  # from the cache: what expanding would have added
+    if not expanded_here:  # from the cache: what expanding would have added to ctx
         ctx.findings.extend(findings)
         ctx.meta.update(meta)
     return out
