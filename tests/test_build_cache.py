@@ -386,3 +386,17 @@ def test_a_kept_expansion_still_fails_the_strict_build_with_its_message(tmp_path
         messages.append([r.getMessage() for r in caplog.records if "frobnicate" in r.getMessage()])
     line = MINI.count("\n") + 2
     assert messages[0] == messages[1] and messages[0][0].startswith(f"docs/{PAGE}:{line}: error: unknown directive")
+
+
+def test_the_same_data_elsewhere_keeps_its_own_paths(tmp_path, cache):
+    """Facts say which file each came from: two copies of the same data (a
+    test's project and the checkout) must not share one kept reading."""
+    from xenhowto.facts import load_facts
+
+    one, two = tmp_path / "one" / "data", tmp_path / "two" / "data"
+    shutil.copytree(ROOT / "data", one)
+    shutil.copytree(ROOT / "data", two)
+    first = load_facts(str(one))
+    second = load_facts(str(two))
+    assert all(str(one) in p.where.path for p in first.packages)
+    assert all(str(two) in p.where.path for p in second.packages)

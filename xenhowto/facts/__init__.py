@@ -66,11 +66,13 @@ def check_data(data_dir: str | None = None) -> list[Finding]:
 
 def data_digest(data_dir: str) -> str:
     """Changes with any byte of the data files and their schemas (data/*.yaml,
-    data/schema/*.json) and with the code that reads them."""
+    data/schema/*.json), with the code that reads them, and with the path the
+    facts show their files by (the facts say where each came from)."""
     from xenhowto import digest
 
     data_dir = os.path.abspath(data_dir)
-    return digest.of(digest.files(data_dir, suffixes=(".yaml", ".json")), digest.code(__name__))
+    return digest.of(load.shown_path(data_dir), digest.files(data_dir, suffixes=(".yaml", ".json")),
+                     digest.code(__name__))
 
 
 def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
@@ -114,7 +116,7 @@ def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None,
     data_dir = os.path.abspath(data_dir or load.default_data_dir())
     if data_dir in _PIN["read"]:
         return _PIN["read"][data_dir]
-    key = (data_dir, _stamp(data_dir))
+    key = (data_dir, load.shown_path(data_dir), _stamp(data_dir))
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _load_cached(data_dir)
