@@ -230,30 +230,43 @@ def test_a_change_of_the_code_changes_the_keys_of_exactly_its_results(package_co
 def test_only_new_or_changed_examples_are_judged(tmp_path, cache, monkeypatch):
     from xenhowto.checking import examples as checking
     from xenhowto.examples import Example
-    from xenhowto.validators import shell
+    from xenhowto.validators import libxlutil, shell
 
-    judged = []
-    real = shell.run_shellcheck
+    judged, parsed = [], []
+    real_shellcheck, real_parse = shell.run_shellcheck, libxlutil.validate_xlcfg_syntax
     monkeypatch.setattr(shell, "run_shellcheck", lambda snippets: judged.append([s.text for s in snippets])
-                        or real(snippets))
+                        or real_shellcheck(snippets))
+    monkeypatch.setattr(libxlutil, "validate_xlcfg_syntax",
+                        lambda text, *a, **k: parsed.append(text) or real_parse(text, *a, **k))
 
-    def found(texts: list[str]):
+    def found(texts: list[str], xl: str = 'name = "web1"\nmemory = 512\n'):
         return [checking.Found(Example(kind="shell", content=t, line=10 * i + 1, host="dom0"), 10 * i + 1)
                 for i, t in enumerate(texts)] + [
             checking.Found(Example(kind="file", content="xencommons=YES\nbad line\n", line=90,
-                                   path="/etc/rc.conf", host="dom0"), 90)]
+                                   path="/etc/rc.conf", host="dom0"), 90),
+            checking.Found(Example(kind="file", content=xl, line=100, path="/usr/pkg/etc/xen/web1",
+                                   host="dom0", context={"xen": "4.18", "toolstack": "xl"}), 100)]
 
     texts = ["ls /\n", 'echo "unclosed\n', "cd /tmp\n"]
     uncached = checking._judge([(f.example, "page.mdwn", f.line) for f in found(texts)])
     judged.clear()
+    parsed.clear()
     first = checking.validate(found(texts), "page.mdwn")
     assert sorted(first) == sorted(uncached) and any(f.line == 11 for f in first)  # the broken snippet, at its line
-    assert judged == [texts]
-    assert checking.validate(found(texts), "page.mdwn") == first and len(judged) == 1
+    assert judged == [texts] and (parsed or not libxlutil.available())
+    parses = len(parsed)
+    assert checking.validate(found(texts), "page.mdwn") == first and len(judged) == 1 and len(parsed) == parses
     texts[2] = "cd /var\n"
     again = checking.validate(found(texts), "page.mdwn")
-    assert judged[-1] == ["cd /var\n"] and len(judged) == 2
+    assert judged[-1] == ["cd /var\n"] and len(judged) == 2 and len(parsed) == parses
     assert again == checking._judge([(f.example, "page.mdwn", f.line) for f in found(texts)])
+    shellchecks, parses = len(judged), len(parsed)
+    changed = checking.validate(found(texts, xl='name = "web1"\nmemory = 1024\n'), "page.mdwn")
+    # only the changed xl config is judged again
+    assert len(judged) == shellchecks and (parsed[parses:] == ['name = "web1"\nmemory = 1024\n']
+                                           or not libxlutil.available())
+    assert changed == checking._judge([(f.example, "page.mdwn", f.line)
+                                       for f in found(texts, xl='name = "web1"\nmemory = 1024\n')])
 
 
 # -- the builder and the guides after an edit -----------------------------------------------------------
