@@ -1,6 +1,7 @@
 """MkDocs wiring for xenhowto.api: the facts as files for other tools under
 api/ (JSON with their schemas, the Atom feed, the iCalendar file) and the
-page documenting them.  No logic here."""
+page documenting them (from xenhowto.buildcache when the data, the date and
+the code are unchanged).  No logic here."""
 from __future__ import annotations
 
 import os
@@ -8,9 +9,8 @@ import os
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from xenhowto import asof
-from xenhowto.api import docs, publish
-from xenhowto.facts import load_with_findings
+from xenhowto import asof, buildcache
+from xenhowto.api import docs
 from xenhowto.findings import HowtoError
 
 
@@ -32,11 +32,10 @@ def on_files(files: Files, config) -> Files:
         when = asof.resolve()
     except HowtoError as e:
         raise PluginError(str(e)) from None
-    facts, findings = load_with_findings(_data_dir(config))
-    if facts is None:
-        raise PluginError(f"api: the data has problems: {findings[0]}")
-    site_url = config.site_url or ""
-    for path, body in publish.files(facts, when, site_url, config.site_name).items():
-        files.append(File.generated(config, path, content=body))
-    files.append(File.generated(config, docs.PAGE, content=docs.markdown(when, site_url)))
+    try:
+        made = buildcache.api_files(_data_dir(config), when, config.site_url or "", config.site_name)
+    except HowtoError as e:
+        raise PluginError(f"api: the data has problems: {e.findings[0] if e.findings else e}") from None
+    for path, body in made.items():
+        files.append(File.generated(config, path, content=body.decode("utf-8") if path == docs.PAGE else body))
     return files

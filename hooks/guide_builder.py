@@ -1,13 +1,13 @@
 """MkDocs wiring for the "Build your guide" page (docs/guide-builder.md): the
 builder's data (xenhowto.guide.editions.builder_data) becomes a file of the
-site next to that page, where docs/javascripts/guide-builder.js reads it.
-It is made in on_env, after hooks/howto_history.py has found the HOWTO's
-days (the page's meta ``history_days``; none while `mkdocs serve` previews),
-so that the builder can be read as of each of them.  No logic here."""
+site next to that page, where docs/javascripts/guide-builder.js reads it
+(from xenhowto.buildcache when nothing it depends on changed).  It is made
+in on_env, after hooks/howto_history.py has found the HOWTO's days (the
+page's meta ``history_days``; none while `mkdocs serve` previews), so that
+the builder can be read as of each of them.  No logic here."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import posixpath
 
@@ -23,11 +23,10 @@ _log = logging.getLogger("mkdocs.hooks.guide_builder")
 
 
 def data_text(config_file: str, as_of, history_days=()) -> tuple[str, list[str]]:
-    from xenhowto.guide.editions import builder_data
+    from xenhowto import buildcache
     from xenhowto.project import load
 
-    data = builder_data(load(config_file), as_of, history_days)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", data["left_out"]
+    return buildcache.builder_json(load(config_file), as_of, history_days)
 
 
 def on_env(env, config, files: Files):

@@ -1,6 +1,7 @@
 """MkDocs wiring for xenhowto.guide.pages: the named guides become pages
 under guides/, listed in the nav, and the HOWTO page gets a box linking them
-(site-only: the export to the wiki does not carry it).  No logic here."""
+(site-only: the export to the wiki does not carry it).  The pages come from
+xenhowto.buildcache when nothing they depend on changed.  No logic here."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import posixpath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from xenhowto import asof
+from xenhowto import asof, buildcache
 from xenhowto.findings import HowtoError
 from xenhowto.guide import pages
 from xenhowto.project import load
@@ -36,13 +37,10 @@ def on_files(files: Files, config) -> Files:
     project = load(config.config_file_path)
     try:
         when = asof.resolve()
-        index = pages.index_markdown(has_howto=files.get_file_from_path(HOWTO) is not None,
-                                     has_builder=files.get_file_from_path(BUILDER) is not None,
-                                     project=project, as_of=when)
-        files.append(File.generated(config, pages.INDEX, content=index))
-        for named in pages.named_guides():
-            files.append(File.generated(config, pages.src_uri(named),
-                                        content=pages.page_markdown(project, named, when)))
+        made = buildcache.guide_pages(project, when, has_howto=files.get_file_from_path(HOWTO) is not None,
+                                      has_builder=files.get_file_from_path(BUILDER) is not None)
+        for src, markdown in made.items():
+            files.append(File.generated(config, src, content=markdown))
     except HowtoError as e:
         raise PluginError(f"guide pages: {e.describe()}") from None
     return files

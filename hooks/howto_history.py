@@ -8,15 +8,19 @@ build that has already failed.  No logic here."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 import os
 import posixpath
 
+import markdown
+import mkdocs
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from xenhowto import asof, sitepage
+from xenhowto.buildcache import history_site
 from xenhowto.facts import load_with_findings
 from xenhowto.history import candidates, publish
 from xenhowto.history.build import cache_key, page_history
@@ -30,6 +34,8 @@ DATA = "history.json"  # beside each page that has a history
 
 
 _log = logging.getLogger("mkdocs.hooks.howto_history")
+with open(__file__, "rb") as _f:  # how the days are rendered (_renderer): part of the history's cache key
+    _RENDERER = hashlib.sha256(_f.read()).hexdigest()
 PREVIEW = "# History of the HOWTO\n\nThe history is made by `howto build` and `mkdocs build`, not while previewing.\n"
 _serving = False
 
@@ -106,25 +112,30 @@ def on_env(env, config, files: Files):
                           known_wiki_pages=frozenset(ext.get("known_wiki_pages", ())),
                           wiki_url=ext.get("wiki_url", "https://wiki.netbsd.org/"),
                           templates_dir=ext.get("templates_dir"))
-        settings = json.dumps(config.mdx_configs, sort_keys=True, default=str) + repr(config.markdown_extensions)
+        settings = json.dumps([config.mdx_configs, repr(config.markdown_extensions), markdown.__version__,
+                               mkdocs.__version__, _RENDERER], sort_keys=True, default=str)
         key = cache_key(page.markdown, settings, data_dir, ext.get("templates_dir") or "")
-        hist = page_history(page.markdown, ctx, facts, asof.resolve(), _renderer(page, config, files), key)
-        for note in hist.left_out:
-            _log.info(f"{path}: {note}")
-        if not hist.days:
-            continue
         here = posixpath.dirname(f.url.rstrip("/") + "/x")
+        with_page = history_file is not None and f.src_uri == HOWTO
+        history_url = posixpath.relpath(history_file.url, here) + "/" if with_page else None
+        link = posixpath.relpath(f.src_uri, posixpath.dirname(history_file.src_uri) or ".") if with_page else None
+        title = page.meta.get("title") or page.title
+        when = asof.resolve()
+        made = history_site(key, when, DATA, history_url, title, link, lambda: publish.site_parts(
+            page_history(page.markdown, ctx, facts, when, _renderer(page, config, files), key),
+            facts, DATA, history_url, title, link))
+        for note in made.left_out:
+            _log.info(f"{path}: {note}")
+        if made.json is None:
+            continue
         src = posixpath.join(posixpath.dirname(f.dest_uri), DATA)
-        files.append(File.generated(config, src, content=publish.to_json(hist, facts)))
-        history_url = posixpath.relpath(history_file.url, here) + "/" if history_file and f.src_uri == HOWTO else None
-        page.meta["facts_changed"] = hist.days[-1].day.isoformat()  # for hooks/last_updated.py
-        page.meta["history_days"] = [d.day.isoformat() for d in hist.days]  # for hooks/guide_builder.py
-        title, rest = sitepage.split_title(page.content)
-        page.content = (title + publish.switcher_html(hist, DATA, history_url)
-                        + '<div class="howto-history__page">' + rest + "</div>\n")
-        if history_file and f.src_uri == HOWTO:
+        files.append(File.generated(config, src, content=made.json))
+        page.meta["facts_changed"] = made.last_day  # for hooks/last_updated.py
+        page.meta["history_days"] = made.days  # for hooks/guide_builder.py
+        heading, rest = sitepage.split_title(page.content)
+        page.content = heading + made.switcher + '<div class="howto-history__page">' + rest + "</div>\n"
+        if with_page:
             hp = history_file.page
-            link = posixpath.relpath(f.src_uri, posixpath.dirname(history_file.src_uri) or ".")
-            hp.markdown = publish.page_markdown(hist, facts, page.meta.get("title") or page.title, link)
+            hp.markdown = made.page_markdown
             hp.render(config, files)
     return env

@@ -9,7 +9,8 @@
   text: the theme prints page.meta.title unescaped, so it holds it escaped);
 - a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it);
 - every page but the site's own hand-written .md pages is sanitized as the
-  wiki's htmlscrubber does (the wiki pages and the guides made from them).
+  wiki's htmlscrubber does (the wiki pages and the guides made from them);
+- the facts, and the files the caches' keys read, are read once per build (xenhowto.buildcache.begin).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import os
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from xenhowto import asof
+from xenhowto import asof, buildcache
 from xenhowto import sitepage
 from xenhowto.ikiwiki.directives.meta import shown_title, title_of
 from xenhowto.ikiwiki.expand import page_directives
@@ -96,6 +97,18 @@ def on_page_markdown(markdown: str, page, config, files):
     if isinstance(page.file, MdwnFile) and ext.get("wiki_url"):
         page.meta["wiki_page"] = wiki_page_url(ext["wiki_url"], ext["page"])
     return markdown
+
+
+def on_pre_build(config):
+    buildcache.begin()  # the facts and the files the caches' keys read: once per build
+
+
+def on_post_build(config):
+    buildcache.end()
+
+
+def on_build_error(error):
+    buildcache.end()
 
 
 def on_serve(server, config, builder):

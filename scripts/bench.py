@@ -1,17 +1,10 @@
 """Benchmarks, side by side in one run; figures go to benchmarks/results.json
 and benchmarks/RESULTS.md.  Run with scripts/bench (after scripts/setup).
 
-1. Site build, medians of --runs each, each a fresh process:
-   (a)  our `mkdocs build` with every hook (ikiwiki pages, example checks,
-        guide pages, guide builder data, the HOWTO's history, api/, last
-        updated), caches warm;
-   (a0) the same with the history's cache emptied before each run (cold);
-   (a2) our build without the history, api/ and last-updated hooks (what
-        they add is (a) - (a2), and (a0) - (a2) cold);
-   (a1) our build with the ikiwiki hook only (the cost of the .mdwn syntax);
-   (b)  a plain `mkdocs build` of the same page already flattened to .md,
-        no hooks, no project extensions;
-   (c)  the real ikiwiki rendering our export of the page.
+1. Site build and `mkdocs serve` rebuild against plain MkDocs building the
+   same pages flattened to .md (scripts/bench_build.py): our build with warm
+   and cold caches, without the history/api/last-updated hooks, the real
+   ikiwiki, and the rebuild after a one-paragraph edit of the HOWTO.
 2. `howto check` over the whole site and the named guides: snippets per second.
 3. One guide from a cold process (`howto guide`, markdown to stdout).
 4. Every valid setup: how many, how many distinct guides, and the cost per
@@ -31,7 +24,6 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +32,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+import bench_build  # noqa: E402  (scripts/, next to this file)
+
 PY = sys.executable
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
@@ -53,118 +47,6 @@ def timed(cmd: list[str], cwd: str, runs: int, before=None) -> float:
         subprocess.run(cmd, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
-
-
-def copy_project(dest: str) -> None:
-    for name in ("mkdocs.yml", "docs", "hooks", "data"):
-        src = os.path.join(ROOT, name)
-        (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(dest, name))
-
-
-def only_ikiwiki_hook(config: str) -> None:
-    lines, out, skipping = open(config).read().split("\n"), [], False
-    for line in lines:
-        if line.startswith("hooks:"):
-            out += [line, "  - hooks/ikiwiki_pages.py"]
-            skipping = True
-            continue
-        if skipping and line.startswith("  - "):
-            continue
-        skipping = False
-        out.append(line)
-    open(config, "w").write("\n".join(out).replace("  - Build your guide: guide-builder.md\n", ""))
-    builder = os.path.join(os.path.dirname(config), "docs", "guide-builder.md")
-    if os.path.exists(builder):
-        os.remove(builder)
-
-
-def without_hooks(config: str, hooks: tuple[str, ...]) -> None:
-    text = open(config).read()
-    for hook in hooks:
-        text = text.replace(f"  - {hook}\n", "")
-    open(config, "w").write(text)
-
-
-ADDED_HOOKS = ("hooks/howto_history.py", "hooks/facts_api.py", "hooks/last_updated.py")
-
-
-def empty_history_cache() -> None:
-    from xenhowto import diskcache
-
-    folder = diskcache.directory()
-    if os.path.isdir(folder):
-        for name in os.listdir(folder):
-            if name.startswith("history"):
-                os.remove(os.path.join(folder, name))
-
-
-def flattened_project(dest: str, as_of: dt.date) -> None:
-    """The HOWTO expanded to plain markdown/HTML, built by MkDocs with no hooks."""
-    from xenhowto.guide.build import page_context
-    from xenhowto.ikiwiki.context import SITE
-    from xenhowto.ikiwiki.expand import expand
-    from xenhowto.project import load
-
-    project = load(os.path.join(ROOT, "mkdocs.yml"))
-    src = os.path.join(project.docs_dir, "ports/xen/howto.mdwn")
-    text = expand(open(src, encoding="utf-8").read(), page_context(project, as_of, SITE))
-    os.makedirs(os.path.join(dest, "docs/ports/xen"))
-    open(os.path.join(dest, "docs/ports/xen/howto.md"), "w").write(text)
-    open(os.path.join(dest, "docs/index.md"), "w").write("# Home\n")
-    open(os.path.join(dest, "mkdocs.yml"), "w").write(
-        "site_name: flattened\ntheme:\n  name: material\nplugins:\n  - search\n"
-        "markdown_extensions:\n  - toc:\n      permalink: true\n")
-
-
-def build_times(runs: int, as_of: dt.date, work: str) -> dict:
-    from xenhowto.export import export
-    from xenhowto.parity.ikiwiki_render import render
-    from xenhowto.project import load
-
-    ours, hook_only, flat, fewer = (os.path.join(work, n) for n in ("ours", "hook-only", "flat", "fewer"))
-    for d in (ours, hook_only, flat, fewer):
-        os.makedirs(d)
-    copy_project(ours)
-    copy_project(hook_only)
-    copy_project(fewer)
-    only_ikiwiki_hook(os.path.join(hook_only, "mkdocs.yml"))
-    without_hooks(os.path.join(fewer, "mkdocs.yml"), ADDED_HOOKS)
-    flattened_project(flat, as_of)
-    env_as_of = ["env", f"HOWTO_AS_OF={as_of.isoformat()}"]
-    build = lambda d: env_as_of + [PY, "-m", "mkdocs", "build", "-q", "-d", os.path.join(d, "site")]  # noqa: E731
-    project = load(os.path.join(ROOT, "mkdocs.yml"))
-    exported = os.path.join(work, "export")
-    export(project, exported, as_of, force=True)
-
-    def ikiwiki_once() -> float:
-        dest = tempfile.mkdtemp(dir=work)
-        t = time.perf_counter()
-        render(exported, dest, templates_dir=project.templates_dir, known_wiki_pages=project.known_wiki_pages)
-        return time.perf_counter() - t
-
-    # interleaved, so that a slow moment of the machine hits every variant alike
-    a, a0, a1, a2, b, c = [], [], [], [], [], []
-    timed(build(ours), ours, 1)  # caches warm
-    for _ in range(runs):
-        a.append(timed(build(ours), ours, 1))
-        a0.append(timed(build(ours), ours, 1, before=empty_history_cache))
-        a2.append(timed(build(fewer), fewer, 1))
-        a1.append(timed(build(hook_only), hook_only, 1))
-        b.append(timed(build(flat), flat, 1))
-        c.append(ikiwiki_once())
-    timed(build(ours), ours, 1)  # leave its site built with warm caches for the size figures
-    med = {k: statistics.median(v) for k, v in (("a_ours_all_hooks", a), ("a0_ours_history_cold", a0),
-                                                 ("a2_ours_without_history_api", a2),
-                                                 ("a1_ours_ikiwiki_hook_only", a1),
-                                                 ("b_plain_flattened_md", b), ("c_ikiwiki_render_export", c))}
-    med["ratio_a_over_b"] = med["a_ours_all_hooks"] / med["b_plain_flattened_md"]
-    med["ratio_a0_over_b"] = med["a0_ours_history_cold"] / med["b_plain_flattened_md"]
-    med["ratio_a2_over_b"] = med["a2_ours_without_history_api"] / med["b_plain_flattened_md"]
-    med["added_warm_seconds"] = med["a_ours_all_hooks"] - med["a2_ours_without_history_api"]
-    med["added_cold_seconds"] = med["a0_ours_history_cold"] - med["a2_ours_without_history_api"]
-    med["ratio_a1_over_b"] = med["a1_ours_ikiwiki_hook_only"] / med["b_plain_flattened_md"]
-    med["ratio_c_over_b"] = med["c_ikiwiki_render_export"] / med["b_plain_flattened_md"]
-    return med
 
 
 def site_sizes(site: str) -> dict:
@@ -321,18 +203,7 @@ def markdown_report(r: dict) -> str:
     b = r["build"]
     lines = [f"# Benchmark results ({r['when']}, as of {r['as_of']}, {r['machine']})", "",
              "Written by scripts/bench; every figure of a section measured in the same run.", "",
-             "## Site build (median of fresh processes)", "",
-             "| variant | seconds | vs (b) |", "|---|---|---|",
-             f"| (a) our build, all hooks (caches warm) | {b['a_ours_all_hooks']:.2f} | {b['ratio_a_over_b']:.2f}x |",
-             f"| (a0) the same, the history's cache empty | {b['a0_ours_history_cold']:.2f} | {b['ratio_a0_over_b']:.2f}x |",
-             f"| (a2) our build without the history, api/ and last updated | {b['a2_ours_without_history_api']:.2f} | {b['ratio_a2_over_b']:.2f}x |",
-             f"| (a1) our build, ikiwiki hook only | {b['a1_ours_ikiwiki_hook_only']:.2f} | {b['ratio_a1_over_b']:.2f}x |",
-             f"| (b) plain MkDocs, page flattened to .md | {b['b_plain_flattened_md']:.2f} | 1.00x |",
-             f"| (c) ikiwiki rendering the export | {b['c_ikiwiki_render_export']:.2f} | {b['ratio_c_over_b']:.2f}x |",
-             "", "Aim: our hooks add at most 25% over (b), i.e. (a1)/(b) <= 1.25. (a) also validates every "
-             "example with shellcheck and libxlutil and generates the guide pages and the builder's data.", "",
-             f"The HOWTO's history, api/ and last updated add {b['added_warm_seconds']:.2f} s with warm caches "
-             f"and {b['added_cold_seconds']:.2f} s when the history is computed anew.", "",
+             *bench_build.markdown(b),
              "## Sizes (gzip -6)", "",
              f"Site without the history: {r['sizes']['site_gzip_bytes_without_history']:,} bytes; the HOWTO's "
              f"history: {r['sizes']['history_gzip_bytes']:,} bytes ({r['sizes']['history_bytes']:,} raw), "
@@ -380,7 +251,7 @@ def main() -> int:
         ENV["XDG_CACHE_HOME"] = os.environ["XDG_CACHE_HOME"] = os.path.join(work, "cache")  # the bench's own caches
         results = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                    "as_of": as_of.isoformat(), "machine": f"{os.cpu_count()} cores",
-                   "build": build_times(args.runs, as_of, work)}
+                   "build": bench_build.build_section(args.runs, as_of, work)}
         site = os.path.join(work, "ours", "site")
         results["sizes"] = site_sizes(site)
         results["check"] = check_speed(as_of)

@@ -1,13 +1,25 @@
 """Results kept on disk under a digest of everything they depend on, so that
 a cold `howto` run need not recompute them; a stale entry can never match.
-Failing to read or write the cache only costs time, never correctness."""
+Failing to read or write the cache only costs time, never correctness.
+
+Every edit of the page or the data makes new entries; ``prune`` (run by
+builds at most once a day) drops those unused for ``MAX_AGE_DAYS`` and,
+least recently used first, any beyond ``MAX_BYTES``."""
 from __future__ import annotations
 
+import collections
 import os
 import pickle
+import time
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
+MAX_AGE_DAYS = 30
+MAX_BYTES = 1 << 30
+_PRUNED = ".pruned"  # its modification time: the last prune
+
+#: (kind, "hit" | "miss") -> how often, in this process: tests see what was recomputed.
+counts: collections.Counter = collections.Counter()
 
 
 def directory(*parts: str) -> str:
@@ -18,20 +30,35 @@ def directory(*parts: str) -> str:
 
 # A cache entry larger than this is not one we wrote.
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
-_MISS = object()
+MISSING = object()  # what lookup returns for no entry
 
 
-def load(kind: str, digest: str, default=None, expect: type | tuple = object):
-    """The value kept under ``digest``, or ``default``: an entry that cannot be
+def lookup(kind: str, digest: str, expect: type | tuple = object):
+    """The value kept under ``digest``, or ``MISSING``: an entry that cannot be
     read back as an ``expect`` (truncated, corrupt, not a regular file) is a
     miss, and only costs the time to compute it again."""
     from xenhowto.inputs import InputError, read_bytes
 
+    path = directory(f"{kind}-{digest}.pickle")
     try:
-        value = pickle.loads(read_bytes(directory(f"{kind}-{digest}.pickle"), MAX_ENTRY_BYTES, "cache entry"))
+        value = pickle.loads(read_bytes(path, MAX_ENTRY_BYTES, "cache entry"))
     except (InputError, Exception):  # unpickling damaged bytes can raise anything
-        return default
-    return value if isinstance(value, expect) else default
+        value = MISSING
+    if value is MISSING or not isinstance(value, expect):
+        counts[kind, "miss"] += 1
+        return MISSING
+    counts[kind, "hit"] += 1
+    try:
+        os.utime(path)  # used now: prune keeps it
+    except OSError:
+        pass
+    return value
+
+
+def load(kind: str, digest: str, default=None, expect: type | tuple = object):
+    """The value kept under ``digest``, or ``default``."""
+    value = lookup(kind, digest, expect)
+    return default if value is MISSING else value
 
 
 def store(kind: str, digest: str, value) -> None:
@@ -41,7 +68,7 @@ def store(kind: str, digest: str, value) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # readers see the whole entry or none
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         try:
             os.unlink(tmp)
@@ -50,8 +77,9 @@ def store(kind: str, digest: str, value) -> None:
 
 
 def cached(kind: str, digest: str, compute: Callable[[], T], expect: type | tuple = object) -> T:
-    value = load(kind, digest, _MISS, expect)
-    if value is _MISS:
+    """The value kept under ``digest``; else ``compute()``, kept for next time."""
+    value = lookup(kind, digest, expect)
+    if value is MISSING:
         value = compute()
         store(kind, digest, value)
     return value
@@ -83,3 +111,39 @@ class SafeBytecodeCache:
                     pass
 
         return Cache(path)
+
+
+def prune(max_age_days: float = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, every_seconds: float = 86400) -> int:
+    """Drop the entries not used for ``max_age_days``, then the least recently
+    used ones beyond ``max_bytes`` in all; at most once per ``every_seconds``.
+    How many were dropped."""
+    folder = directory()
+    marker = os.path.join(folder, _PRUNED)
+    now = time.time()
+    try:
+        if now - os.stat(marker).st_mtime < every_seconds:
+            return 0
+    except OSError:
+        pass
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(marker, "w"):
+            pass
+        entries = []
+        for e in os.scandir(folder):
+            if e.name.endswith(".pickle") or e.name.endswith(".tmp"):
+                st = e.stat()
+                entries.append((st.st_mtime, st.st_size, e.path))
+    except OSError:
+        return 0
+    entries.sort(reverse=True)  # most recently used first
+    dropped, total = 0, 0
+    for mtime, size, path in entries:
+        total += size
+        if now - mtime > max_age_days * 86400 or total > max_bytes:
+            try:
+                os.remove(path)
+                dropped += 1
+            except OSError:
+                pass
+    return dropped

@@ -168,16 +168,29 @@ def _content_line(d: Directive, content: str) -> int:
     return d.line + (d.raw.count("\n", 0, at) if at >= 0 else 0)
 
 
+_DEFAULTS: dict = {}  # (id(facts), id(setup model), as_of) -> (facts, model, values)
+
+
 def page_defaults(as_of) -> dict:
     """The recommended (default) setup at ``as_of``: the values a template
-    example of the full page is rendered with unless it says otherwise."""
+    example of the full page is rendered with unless it says otherwise
+    (worked out once per facts, setup model and date: a page asks per example)."""
+    from xenhowto.facts import load_facts
     from xenhowto.findings import HowtoError
+    from xenhowto.guide import model
     from xenhowto.guide.setup import resolve
 
     if as_of is None:
         return {}
     try:
-        return dict(resolve({}, as_of).values, as_of=as_of)
+        facts, m = load_facts(), model.load()
+        key = (id(facts), id(m), as_of)
+        if key not in _DEFAULTS:
+            if len(_DEFAULTS) > 512:
+                _DEFAULTS.clear()
+            # holding facts and model keeps their ids from being reused
+            _DEFAULTS[key] = (facts, m, dict(resolve({}, as_of, facts=facts, setup_model=m).values, as_of=as_of))
+        return dict(_DEFAULTS[key][2])
     except HowtoError:
         return {}
 

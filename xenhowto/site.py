@@ -2,10 +2,12 @@
 site, swapped in for site/ only when it succeeds (xenhowto.atomic.replace_dir:
 there is no moment without a whole site/).
 
-Builds into the same directory wait for each other (a lock on it), the
-scratch directory is removed on every exit, Ctrl-C and SIGTERM included, and
-scratch directories left by a build that was killed outright are removed by
-the next one."""
+MkDocs runs in this process, as its own command line does (`mkdocs build
+--strict`): a second interpreter would cost more than the rest of a build
+with warm caches.  Builds into the same directory wait for each other (a lock
+on it), the scratch directory is removed on every exit, Ctrl-C and SIGTERM
+included, and scratch directories left by a build that was killed outright
+are removed by the next one."""
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +16,6 @@ import glob
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 
@@ -95,31 +96,6 @@ def _remove_leftovers(target: str) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _die_with_parent() -> None:
-    """In MkDocs' process: end when `howto build` ends, even by SIGKILL (Linux)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _run(cmd: list[str], env: dict, lock_fd: int) -> int:
-    # MkDocs holds the lock too: a build killed outright keeps it until MkDocs has gone
-    proc = subprocess.Popen(cmd, env=env, pass_fds=(lock_fd,), preexec_fn=_die_with_parent)
-    try:
-        return proc.wait()
-    finally:
-        if proc.poll() is None:  # we are being interrupted: so is MkDocs
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: str | None = None,
           quiet: bool = False) -> str:
     project = load(config_file)
@@ -130,14 +106,12 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: s
         raise atomic.OutputError(f"{target} is not a directory; give a directory or a new path for the site")
     try:
         os.makedirs(parent, exist_ok=True)
-        with _signals_raise(), _lock(target) as lock_fd:
+        with _signals_raise(), _lock(target):
             _remove_leftovers(target)
             scratch = tempfile.mkdtemp(prefix=_scratch_prefix(target), dir=parent)
             try:
-                cmd = [sys.executable, "-m", "xenhowto.site", "build", "--strict", "-f", config_file, "-d", scratch]
-                if quiet:
-                    cmd.append("-q")
-                if _run(cmd, build_env(as_of), lock_fd) != 0:
+                args = ["build", "--strict", "-f", config_file, "-d", scratch] + (["-q"] if quiet else [])
+                if _mkdocs(args, build_env(as_of)) != 0:
                     kept = "the previous site is unchanged" if os.path.exists(target) else "nothing was written"
                     raise HowtoError(f"the build failed (see the messages above); {kept}")
                 make_world_readable(scratch)  # mkdtemp made it 0700: a web server could not read it
@@ -151,21 +125,25 @@ def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: s
     return target
 
 
-def _mkdocs(argv: list[str]) -> int:
-    """MkDocs' own command line, where a write that fails (a full or read-only
+def _mkdocs(args: list[str], env: dict[str, str]) -> int:
+    """MkDocs' command line in this process, with ``env`` as the environment
+    while it runs; its exit status.  A write that fails (a full or read-only
     disk) is one sentence rather than MkDocs' traceback."""
     from mkdocs.__main__ import cli
 
+    saved = dict(os.environ)
+    os.environ.update(env)
     try:
-        cli.main(args=argv, prog_name="mkdocs", standalone_mode=True)
-    except SystemExit as e:
+        cli.main(args=args, prog_name="mkdocs", standalone_mode=True)
+    except SystemExit as e:  # standalone mode always exits, 0 on success
+        if isinstance(e, Terminated):
+            raise
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except OSError as e:
         where = f" {e.filename2 or e.filename}" if (e.filename2 or e.filename) else ""
         print(f"mkdocs: cannot write{where}: {(e.strerror or str(e)).lower()}", file=sys.stderr)
         return 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_mkdocs(sys.argv[1:]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from xenhowto.api import calendar, feed, records
+from xenhowto.api import feed, records
 from xenhowto.api.endpoints import ENDPOINTS, Endpoint
 from xenhowto.api.fields import describe
 from xenhowto.facts.model import Facts
@@ -86,6 +86,8 @@ def index(site_url: str, as_of: dt.date) -> dict:
 
 
 def files(facts: Facts, as_of: dt.date, site_url: str = "", title: str = "NetBSD/Xen HOWTO") -> dict[str, bytes]:
+    from xenhowto.api import calendar  # icalendar takes a while to import: not for a build that has api/ cached
+
     view = View(facts, as_of)
     out: dict[str, bytes] = {}
     for e in ENDPOINTS:

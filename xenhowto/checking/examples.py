@@ -115,32 +115,81 @@ def _options(ex: examples.Example) -> dict:
     }
 
 
-def validate(found: list[Found], path: str) -> list[Finding]:
-    """Findings for the examples of one page (shell snippets in one batch)."""
+VALIDATORS = ("xenhowto.validators.bootcfg", "xenhowto.validators.rcconf", "xenhowto.validators.shell",
+              "xenhowto.validators.xl_domu", "xenhowto.validators.xm_domu")
+
+
+def _judge(items: list[tuple[examples.Example, str, int]]) -> list[Finding]:
+    """Findings for examples, each given with the path and first line its
+    findings carry (shell snippets in one batch: one shellcheck run)."""
     from xenhowto.validators import bootcfg, rcconf, shell, xl_domu, xm_domu
 
     findings: list[Finding] = []
     batch = []
-    for f in found:
-        ex, opts = f.example, _options(f.example)
+    for ex, path, line in items:
+        opts = _options(ex)
         if ex.kind == "shell":
-            batch.append(shell.Snippet(ex.content, path, f.line))
+            batch.append(shell.Snippet(ex.content, path, line))
         elif ex.kind == "file" and ex.path == "/boot.cfg":
-            findings += bootcfg.validate_bootcfg(ex.content, path, f.line, arch=opts["arch"], xen=opts["xen"])
+            findings += bootcfg.validate_bootcfg(ex.content, path, line, arch=opts["arch"], xen=opts["xen"])
         elif ex.kind == "file" and ex.path.endswith("/rc.conf"):
             if ex.host == "domU":
-                findings += rcconf.validate_rcconf(ex.content, path, f.line)
+                findings += rcconf.validate_rcconf(ex.content, path, line)
             else:
-                findings += rcconf.validate_rcconf(ex.content, path, f.line, xen=opts["xen"], toolstack=opts["toolstack"])
+                findings += rcconf.validate_rcconf(ex.content, path, line, xen=opts["xen"], toolstack=opts["toolstack"])
         elif ex.kind == "file" and ex.path.startswith("/usr/pkg/etc/xen/"):
             if opts["toolstack"] == "xm":
-                findings += xm_domu.validate_xm_domu(ex.content, path, f.line, xen=opts["xen"])
+                findings += xm_domu.validate_xm_domu(ex.content, path, line, xen=opts["xen"])
             else:
-                findings += xl_domu.validate_xl_domu(ex.content, path, f.line, xen=opts["xen"],
+                findings += xl_domu.validate_xl_domu(ex.content, path, line, xen=opts["xen"],
                                                      fragment=ex.action == "edit")
     if batch:
         findings += shell.validate_shell_batch(batch)
     return findings
+
+
+def judges() -> str:
+    """What every verdict depends on: the validators' code, this module's
+    (``_judge``) and the programs they run (shellcheck, sh, libxlutil)."""
+    from xenhowto import digest
+    from xenhowto.validators.libxlutil import library_files
+
+    return digest.of([digest.tool(p) for p in ("shellcheck", "sh", *library_files())],
+                     digest.code(*VALIDATORS), digest.files(__file__))
+
+
+def verdict_key(ex: examples.Example, judged_by: str) -> str:
+    """What an example's findings depend on: what ``_judge`` reads of it, and ``judges()``."""
+    from xenhowto import digest
+
+    return digest.of(ex.kind, ex.content, ex.path, ex.host, ex.action, _options(ex), judged_by)
+
+
+def validate(found: list[Found], path: str) -> list[Finding]:
+    """Findings for the examples of one page.  Each example's verdict is kept
+    on disk under ``verdict_key``: only new or changed examples are judged
+    (the shell ones in one shellcheck run)."""
+    from xenhowto import diskcache
+
+    judged_by = judges()
+    keys = [verdict_key(f.example, judged_by) for f in found]
+    verdicts = {k: diskcache.lookup("example-verdict", k) for k in dict.fromkeys(keys)}
+    todo = {k: f.example for f, k in zip(found, keys) if verdicts[k] is diskcache.MISSING}
+    if todo:
+        # each example judged under a path of its own from line 1, so that its findings can be told apart
+        tokens = {f"<example {i}>": k for i, k in enumerate(todo)}
+        judged: dict[str, list[Finding]] = {k: [] for k in todo}
+        for f in _judge([(todo[k], token, 1) for token, k in tokens.items()]):
+            judged[tokens[f.path]].append(f)
+        for k, fs in judged.items():
+            verdicts[k] = [(f.line, f.message, f.severity) for f in fs]
+            diskcache.store("example-verdict", k, verdicts[k])
+    # as one _judge of the page would list them: the others in page order, then the shell ones sorted
+    others, shell = [], []
+    for f, k in zip(found, keys):
+        out = shell if f.example.kind == "shell" else others
+        out += [Finding(path, f.line + line - 1, message, severity) for line, message, severity in verdicts[k]]
+    return others + sorted(shell)
 
 
 def typed_from_block(line: int, body: str) -> Found | None:

@@ -13,7 +13,7 @@ every finding (file:line and a sentence), never a traceback.
 """
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 
 from xenhowto.findings import Finding, HowtoError
@@ -73,21 +73,15 @@ def code_files() -> list[str]:
         os.path.join(package, n) for n in ("yamlfiles.py", "inputs.py", "findings.py")]
 
 
-def _digest(data_dir: str) -> str:
-    """Changes with any byte of the data, the schemas or the code that reads them."""
-    h = hashlib.sha256()
-    paths = []
-    for sub in (data_dir, os.path.join(data_dir, "schema")):
-        try:
-            paths += [os.path.join(sub, n) for n in sorted(os.listdir(sub)) if n.endswith((".yaml", ".json"))]
-        except OSError:
-            continue
-    for path in paths + code_files():
-        if os.path.isfile(path):
-            h.update(os.path.basename(path).encode() + b"\0")
-            with open(path, "rb") as f:
-                h.update(f.read())
-    return h.hexdigest()[:32]
+def data_digest(data_dir: str) -> str:
+    """Changes with any byte of the data files and their schemas (data/*.yaml,
+    data/schema/*.json), with the code that reads them, and with the path the
+    facts show their files by (the facts say where each came from)."""
+    from xenhowto import digest
+
+    data_dir = os.path.abspath(data_dir)
+    return digest.of(load.shown_path(data_dir), digest.files(data_dir, suffixes=(".yaml", ".json")),
+                     digest.code(__name__))
 
 
 def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
@@ -95,15 +89,48 @@ def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     depends on the bytes of the data, schemas and code (their digest)."""
     from xenhowto import diskcache
 
-    return diskcache.cached("facts", _digest(data_dir), lambda: _load(data_dir), expect=tuple)
+    return diskcache.cached("facts", data_digest(data_dir), lambda: _load(data_dir), expect=tuple)
+
+
+_PIN: dict = {"depth": 0, "read": {}}  # while pinned: data_dir -> what was read first
+
+
+def pin(fresh: bool = False) -> None:
+    """From now until ``unpin``, each data directory is read (and its files'
+    times checked) once: a build or a history asks for the facts thousands
+    of times, and takes them as they were when it began.  Pins nest;
+    ``fresh`` drops any pin left by an interrupted build first."""
+    if fresh:
+        _PIN["depth"] = 0
+        _PIN["read"].clear()
+    _PIN["depth"] += 1
+
+
+def unpin() -> None:
+    _PIN["depth"] = max(0, _PIN["depth"] - 1)
+    if not _PIN["depth"]:
+        _PIN["read"].clear()
+
+
+@contextlib.contextmanager
+def pinned():
+    pin()
+    try:
+        yield
+    finally:
+        unpin()
 
 
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:
     data_dir = os.path.abspath(data_dir or load.default_data_dir())
-    key = (data_dir, _stamp(data_dir))
+    if data_dir in _PIN["read"]:
+        return _PIN["read"][data_dir]
+    key = (data_dir, load.shown_path(data_dir), _stamp(data_dir))
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _load_cached(data_dir)
+    if _PIN["depth"]:
+        _PIN["read"][data_dir] = _CACHE[key]
     return _CACHE[key]
 
 

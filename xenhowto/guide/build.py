@@ -4,8 +4,6 @@ builder's data all come through here)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import os
 
 from xenhowto.guide import compose, fragments
@@ -44,51 +42,66 @@ def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
     return tuple(parsed)
 
 
-def _digest(project: Project, text: str, as_of: dt.date) -> str:
-    """Changes with the page, the data, the date, the project's code or templates,
-    the wiki settings (links resolve against them) and the site's pages."""
-    from xenhowto.facts import _digest as data_digest
+def project_digest(project: Project) -> str:
+    """What a result made from the HOWTO depends on besides the page's text
+    and the date: the data (the project's, HOWTO_DATA_DIR's, the setup
+    model's), the ikiwiki templates, the wiki settings (links resolve against
+    them) and the site's pages."""
+    from xenhowto import buildcache, digest
 
-    h = hashlib.sha256(text.encode() + as_of.isoformat().encode())
-    h.update(repr((sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir))).encode())
-    from xenhowto.facts.load import default_data_dir
-
-    h.update(data_digest(os.path.abspath(default_data_dir())).encode())  # the data the facts are read from
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for base, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for n in sorted(files):
-            if n.endswith((".py", ".j2", ".json")):
-                with open(os.path.join(base, n), "rb") as f:
-                    h.update(n.encode() + f.read())
-    for n in sorted(os.listdir(project.templates_dir)) if os.path.isdir(project.templates_dir) else ():
-        path = os.path.join(project.templates_dir, n)
-        if os.path.isfile(path):  # a FIFO or a device there must not hang or flood us
-            with open(path, "rb") as f:
-                h.update(n.encode() + f.read())
-    return h.hexdigest()[:32]
+    return digest.once(("project", project), lambda: digest.of(
+        sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir),
+        buildcache.data(os.path.join(project.root, "data")), digest.files(project.templates_dir)))
 
 
-@functools.lru_cache(maxsize=16)
-def _steps(project: Project, as_of: dt.date, stamp: tuple) -> tuple:
-    """Parsing the page takes most of a cold `howto guide`; the result depends
-    only on the page, the data, the date and the code, so it is kept on disk
-    under their digest (a stale entry can never match)."""
-    from xenhowto import diskcache
+def inputs_digest(project: Project, as_of: dt.date) -> str:
+    """``project_digest`` and the date."""
+    from xenhowto import digest
+
+    return digest.of(as_of.isoformat(), project_digest(project))
+
+
+_PARSED: dict[str, tuple] = {}  # digest -> steps: this process's parses (mkdocs serve rebuilds)
+
+
+def _parsed(project: Project, as_of: dt.date) -> tuple[str, str, tuple]:
+    """(A digest of the page and of what parsing it depends on, ``inputs_digest``,
+    the page's steps).  Parsing the page takes most of a cold `howto guide`,
+    so the steps are kept on disk under that digest (a stale entry can never
+    match)."""
+    from xenhowto import diskcache, digest
 
     text, problems = read_page(os.path.join(project.docs_dir, HOWTO))
     if problems:
         raise HowtoError("the HOWTO cannot be read; guides are made from it", problems)
-    return diskcache.cached("steps", _digest(project, text, as_of), lambda: _parse(project, text, as_of), expect=tuple)
+    inputs = inputs_digest(project, as_of)
+    key = digest.of(text, inputs, digest.code(__name__))
+    if key not in _PARSED:
+        if len(_PARSED) > 32:
+            _PARSED.clear()
+        _PARSED[key] = diskcache.cached("steps", key, lambda: _parse(project, text, as_of), expect=tuple)
+    return key, inputs, _PARSED[key]
 
 
 def steps(project: Project, as_of: dt.date) -> list[fragments.Step]:
-    from xenhowto.facts import _stamp
-    from xenhowto.facts.load import default_data_dir
+    return list(_parsed(project, as_of)[2])
 
-    mtime = os.stat(os.path.join(project.docs_dir, HOWTO)).st_mtime_ns
-    data_dir = os.path.abspath(default_data_dir())
-    return list(_steps(project, as_of, (mtime, data_dir, _stamp(data_dir))))
+
+def steps_digest(project: Project, as_of: dt.date) -> str:
+    """A digest of what guides read of the page: each step and piece, in the
+    guides' order, without where on the page they are (an edit elsewhere on
+    the page, or one that moves lines, leaves it as it is), and the other
+    inputs of the parse (``inputs_digest``)."""
+    from xenhowto import digest
+
+    key, inputs, parsed = _parsed(project, as_of)
+    if (key, "content") not in _PARSED:
+        _PARSED[key, "content"] = digest.of(inputs, [
+            [s.id, s.title, s.order, s.when,
+             [[p.when, p.text, p.kind, p.markdown,
+               [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]
+            for s in sorted(parsed, key=lambda s: (s.order, s.line))])
+    return _PARSED[key, "content"]
 
 
 def guide_for(project: Project, given: dict, as_of: dt.date) -> compose.Guide:

@@ -20,6 +20,7 @@ Data form:  ["or", a, b], ["and", a, b], ["not", a], ["==", name, value],
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable
 
@@ -127,7 +128,11 @@ def parse(text: str) -> Cond:
 
 def version_key(value: Any) -> tuple:
     """'4.10' > '4.9'; 'current' above every number; other words sort last."""
-    s = str(value)
+    return _version_key(str(value))
+
+
+@functools.lru_cache(maxsize=4096)  # a search over setups compares the same few versions very often
+def _version_key(s: str) -> tuple:
     if s == "current":
         return (1, ())
     if re.fullmatch(r"\d+(\.\d+)*", s):

@@ -15,8 +15,9 @@ their steps, constraints and texts, so the ~100 days of the history cost
 about as much as one edition did alone.
 
 Each edition is kept on disk under a digest of everything it depends on
-(the page, data/, the templates, the wiki settings, this package's code) and
-its day, so a build recomputes only the days whose edition can have changed.
+(the page's steps that day, data/, the templates, the wiki settings, the
+code) and its day, so a build recomputes only the days whose edition can have
+changed, and of those only the changed steps (``matrix._remembered``).
 """
 from __future__ import annotations
 
@@ -40,20 +41,14 @@ def days(as_of: dt.date, history_days=(), named_days=()) -> list[dt.date]:
     return sorted(wanted, reverse=True)
 
 
-def _key(project) -> str:
-    from xenhowto.guide.build import HOWTO
-    from xenhowto.history.build import cache_key
-    from xenhowto.pages import wiki_sources
+def edition(project, day: dt.date, facts, memo: dict | None = None) -> dict:
+    """matrix.build for ``day``, kept on disk under what it reads: the steps the
+    page gives guides that day (not the page's other text), the data, the
+    templates, the wiki settings and the code (``buildcache.guides_key``)."""
+    from xenhowto import buildcache, digest
 
-    with open(os.path.join(project.docs_dir, HOWTO), encoding="utf-8") as f:
-        page = f.read()
-    settings = repr((sorted(project.known_wiki_pages), project.wiki_url, wiki_sources(project.docs_dir)))
-    return cache_key(page, settings, os.path.join(project.root, "data"), project.templates_dir or "")
-
-
-def edition(project, day: dt.date, facts, key: str) -> dict:
-    digest = hashlib.sha256(f"{key}\0{day.isoformat()}\0{matrix.FORMAT}".encode()).hexdigest()[:32]
-    return diskcache.cached("builder-edition", digest, lambda: matrix.build(project, day, facts))
+    key = digest.of(buildcache.guides_key(project, day, "xenhowto.guide.matrix"), matrix.FORMAT)
+    return diskcache.cached("builder-edition", key, lambda: matrix.build(project, day, facts, memo), expect=dict)
 
 
 # --- packing ----------------------------------------------------------------------
@@ -124,11 +119,12 @@ def unpack(data: dict, as_of: str) -> dict:
 
 # --- the site's data ------------------------------------------------------------------
 
-def builder_data(project, as_of: dt.date, history_days=(), facts=None) -> dict:
+def builder_data(project, as_of: dt.date, history_days=(), facts=None, memo: dict | None = None) -> dict:
     """What the site ships for the builder: an edition for the build's day,
     each day of the HOWTO's history up to it and each named setup's day.  A
     history day no edition can be made for is left out (``left_out`` says
-    why); the build's and the named setups' days must work."""
+    why); the build's and the named setups' days must work.  ``memo``: the
+    pieces of steps already built (``matrix._remembered``)."""
     from xenhowto.facts import load_facts
 
     facts = facts or load_facts()
@@ -138,11 +134,10 @@ def builder_data(project, as_of: dt.date, history_days=(), facts=None) -> dict:
         if when <= as_of:  # a build knows no facts after its own date
             named.append({"id": n.id, "title": n.title, "given": dict(n.setup), "as_of": when.isoformat()})
     required = {as_of} | {dt.date.fromisoformat(n["as_of"]) for n in named}
-    key = _key(project)
     editions, left_out = [], []
     for day in days(as_of, history_days, required):
         try:
-            editions.append(edition(project, day, facts, key))
+            editions.append(edition(project, day, facts, memo))
         except (HowtoError, ValueError) as e:
             if day in required:
                 raise

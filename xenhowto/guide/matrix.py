@@ -46,6 +46,7 @@ against the CLI.  The data form of an edition (version ``FORMAT``):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import re
@@ -140,6 +141,15 @@ def _notes(m: model.SetupModel) -> list[tuple[list, str]]:
     return [(cond, note) for cond, note in getattr(m, "incomplete", ())]
 
 
+@functools.lru_cache(maxsize=4096)  # the same notes and reasons in every edition
+def _html(text: str) -> str:
+    """Prose for the builder, which shows it with innerHTML: as the site's
+    htmlscrubber leaves it, within markdown's limits."""
+    from xenhowto.ikiwiki.limits import markdown_to_html
+
+    return markdown_to_html(text)[0]
+
+
 def _inline_html(text: str) -> str:
     """Python-Markdown's HTML of one line of text, without the paragraph (as
     _html: the builder shows it with innerHTML)."""
@@ -153,6 +163,20 @@ def _domain(d: dict) -> list:
     if d["slot"]:
         return ["", marker(d["name"])] if d["empty"] else [marker(d["name"])]
     return list(d["choices"])
+
+
+_VALID: dict = {}  # the same dimensions, domains and rules have the same valid combinations
+
+
+def _valid(cdims: list[str], domains: list[list], rules: list[dict]) -> list[dict]:
+    """Every combination of the constraint dimensions' values no rule forbids."""
+    key = json.dumps([cdims, domains, [[c["when"], c["require"]] for c in rules]], sort_keys=True, default=str)
+    if key not in _VALID:
+        if len(_VALID) > 32:
+            _VALID.clear()
+        _VALID[key] = [values for values in (dict(zip(cdims, combo)) for combo in itertools.product(*domains))
+                       if not any(_violated(values, c) for c in rules)]
+    return [dict(v) for v in _VALID[key]]
 
 
 def _violated(values: dict, c: dict) -> bool:
@@ -176,21 +200,28 @@ def _snippet_dims(piece, dims: dict) -> set[str]:
     return out
 
 
-_VALID: dict[str, list[dict]] = {}  # consecutive days mostly share their constraints and choices
+def _remembered(memo: dict | None, as_of: dt.date, piece, both, compute):
+    """``compute()`` for a piece of a step, from ``memo`` when it has it.  A
+    piece's result depends on the piece (not on where it is on the page), the
+    step's condition and the date; whoever keeps ``memo`` between builds keys
+    it by everything else (the data, the templates, this code)."""
+    if memo is None:
+        return compute()
+    from xenhowto import digest
+
+    d = piece.directive
+    key = digest.of(as_of.isoformat(), piece.when, both, piece.text, piece.markdown, piece.kind,
+                    [d.name, d.params, d.raw] if d is not None else None)
+    if key not in memo:
+        memo[key] = compute()
+    memo.setdefault(_USED, set()).add(key)
+    return memo[key]
 
 
-def _valid_setups(names: list[str], domains: list[list], rules: list[dict]) -> list[dict]:
-    """Every combination of the constraint dimensions' values that breaks no constraint."""
-    key = json.dumps([names, domains, [(c["when"], c["require"]) for c in rules]], default=str)
-    if key not in _VALID:
-        if len(_VALID) > 16:
-            _VALID.clear()
-        _VALID[key] = [values for values in (dict(zip(names, combo)) for combo in itertools.product(*domains))
-                       if not any(_violated(values, c) for c in rules)]
-    return _VALID[key]
+_USED = "used"  # memo[_USED]: the keys this build used (the rest can be dropped)
 
 
-def build(project, as_of: dt.date, facts=None) -> dict:
+def build(project, as_of: dt.date, facts=None, memo: dict | None = None) -> dict:
     from xenhowto.facts import load_facts
     from xenhowto.facts.recommend import recommend
     from xenhowto.facts.view import View
@@ -248,7 +279,7 @@ def build(project, as_of: dt.date, facts=None) -> dict:
     # Constraint dimensions: their valid combinations, for "can this occur?"
     cdims = sorted(set().union(*(conditions.names(c["require"]) | (conditions.names(c["when"]) if c["when"] else set())
                                  for c in rules)) & set(dims)) if rules else []
-    valid = _valid_setups(cdims, [_domain(dims[d]) for d in cdims], rules)
+    valid = _valid(cdims, [_domain(dims[d]) for d in cdims], rules)
 
     derived_tables = derived.tables(view, m)
 
@@ -270,6 +301,35 @@ def build(project, as_of: dt.date, facts=None) -> dict:
 
     slot_values = {name: marker(name) for name, d in dims.items() if d["slot"]}
     ctx = guide_build.page_context(project, as_of)
+
+    def prose_piece(piece) -> tuple | None:
+        text = piece.markdown if piece.markdown is not None else compose.prose(piece.text, ctx)
+        return (_split(text), _split(_html(text)), _split(script.prose(text))) if text else None
+
+    def snippet_piece(piece, both) -> tuple | None:
+        """(dims, variants, table, host, action), each variant [content, label, path, script, command] as
+        texts hold them; None when no valid setup shows the example."""
+        keys = sorted(_snippet_dims(piece, dims))
+        variants: list[list] = []
+        table: dict[str, int] = {}
+        first = None
+        for row in occurring(keys, both):
+            key = "|".join(row[:len(keys)])
+            values = dict(default, **slot_values, as_of=as_of)
+            values.update(zip(keys, row[len(keys):]))
+            ex = compose.example_for(piece, values, ctx, facts=facts)
+            first = first or ex
+            sh, cmd = compose.snippet_script(ex)
+            variant = [_split(ex.content), _split(ex.label), _split(ex.path) if ex.path else None,
+                       _split(sh), _split(cmd) if cmd is not None else None]
+            if variant not in variants:
+                variants.append(variant)
+            table[key] = variants.index(variant)
+        if first is None:
+            return None
+        keys, table = _reduce(keys, table)
+        return keys, variants, table, first.host, first.action if piece.kind == "file" else None
+
     steps_out = []
     for step in sorted(guide_build.steps(project, as_of), key=lambda s: (s.order, s.line)):
         pieces = []
@@ -277,36 +337,18 @@ def build(project, as_of: dt.date, facts=None) -> dict:
             cond = piece.when
             both = cond if step.when is None else (step.when if cond is None else ["and", step.when, cond])
             if piece.text is not None:
-                text = piece.markdown if piece.markdown is not None else compose.prose(piece.text, ctx)
-                if text:
-                    pieces.append({"when": cond, "md": texts.add(_split(text)),
-                                   "html": texts.add(_split(_html(text))),
-                                   "sh": texts.add(_split(script.prose(text)))})
+                made = _remembered(memo, as_of, piece, None, lambda: prose_piece(piece))
+                if made is not None:
+                    pieces.append({"when": cond, "md": texts.add(made[0]), "html": texts.add(made[1]),
+                                   "sh": texts.add(made[2])})
                 continue
-            keys = sorted(_snippet_dims(piece, dims))
-            variants: list[list] = []
-            table: dict[str, int] = {}
-            first = None
-            for row in occurring(keys, both):
-                key = "|".join(row[:len(keys)])
-                values = dict(default, **slot_values, as_of=as_of)
-                values.update(zip(keys, row[len(keys):]))
-                ex = compose.example_for(piece, values, ctx, facts=facts)
-                first = first or ex
-                sh, cmd = compose.snippet_script(ex)
-                variant = [texts.add(_split(ex.content)), texts.add(_split(ex.label)),
-                           texts.add(_split(ex.path) if ex.path else None),
-                           texts.add(_split(sh)), texts.add(_split(cmd) if cmd is not None else None)]
-                if variant not in variants:
-                    variants.append(variant)
-                table[key] = variants.index(variant)
-            if first is None:
+            made = _remembered(memo, as_of, piece, both, lambda: snippet_piece(piece, both))
+            if made is None:
                 continue  # no valid setup shows this example
-            keys, table = _reduce(keys, table)
-            entry = {"when": cond, "kind": piece.kind, "host": first.host,
-                     "action": first.action if piece.kind == "file" else None,
-                     "dims": keys, "variants": variants, "table": table}
-            pieces.append(entry)
+            keys, variants, table, host, action = made
+            pieces.append({"when": cond, "kind": piece.kind, "host": host, "action": action, "dims": keys,
+                           # texts in the order the variants were first met (as one row after the other adds them)
+                           "variants": [[texts.add(t) for t in v] for v in variants], "table": table})
         steps_out.append({"id": step.id, "title": step.title, "title_sh": script.quote(step.title),
                           "order": step.order, "when": step.when, "pieces": pieces})
 
@@ -482,14 +524,6 @@ def _variant(mx: dict, piece: dict, values: dict) -> list:
     dims = {d["name"]: d for d in mx["dimensions"]}
     key = "|".join(key_value(dims[k], values[k]) for k in piece["dims"])
     return piece["variants"][piece["table"][key]]
-
-
-def _html(text: str) -> str:
-    """Prose for the builder, which shows it with innerHTML: as the site's
-    htmlscrubber leaves it, within markdown's limits."""
-    from xenhowto.ikiwiki.limits import markdown_to_html
-
-    return markdown_to_html(text)[0]
 
 
 def _fill(mx: dict, index, values: dict) -> str | None:

@@ -167,13 +167,26 @@ def _digest(directory: str) -> str:
     return h.hexdigest()[:32]
 
 
-@functools.lru_cache(maxsize=8)
 def checked(directory: str | None = None) -> tuple[SetupModel | None, list[Finding]]:
-    """The setup model and the problems of data/setup.yaml (kept on disk under
-    a digest of its bytes: validating takes longer than the rest of a cold run)."""
+    """The setup model and the problems of data/setup.yaml, read again when
+    the file or its schema changes (`mkdocs serve` rebuilds in one process)."""
+    directory = os.path.abspath(directory or data_dir())
+    stamp = []
+    for path in (os.path.join(directory, "setup.yaml"), os.path.join(directory, "schema", "setup.schema.json")):
+        try:
+            st = os.stat(path)
+            stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stamp.append(None)  # _checked says what is wrong
+    return _checked_at(directory, tuple(stamp))
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_at(directory: str, stamp: tuple) -> tuple[SetupModel | None, list[Finding]]:
+    """Kept on disk under a digest of the bytes: validating takes longer than
+    the rest of a cold run."""
     from xenhowto import diskcache
 
-    directory = os.path.abspath(directory or data_dir())
     return diskcache.cached("setup", _digest(directory), lambda: _checked(directory), expect=tuple)
 
 

@@ -52,11 +52,14 @@ class _Search:
                     changed = True
         order = [n for n in self.m.dimensions if n in need]
         domains = [_domain(n, self.m.dimensions[n], self.view) for n in order]
+        # the constraints whose dimensions are all set once order[i] is: those
+        # set earlier held already for the same values
+        checked = [[c for c, names in self.rules if order[i] in names and names <= set(order[:i + 1])]
+                   for i in range(len(order))]
 
-        def ok(values: dict) -> bool:
-            for c, names in self.rules:
-                if names <= values.keys() and (c.when is None or conditions.evaluate(c.when, values)) \
-                        and not conditions.evaluate(c.require, values):
+        def ok(i: int, values: dict) -> bool:
+            for c in checked[i]:
+                if (c.when is None or conditions.evaluate(c.when, values)) and not conditions.evaluate(c.require, values):
                     return False
             return True
 
@@ -65,25 +68,38 @@ class _Search:
                 return conditions.evaluate(cond, derived.add(values, self.derived))
             for v in domains[i]:
                 trial = dict(values, **{order[i]: v})
-                if ok(trial) and walk(i + 1, trial):
+                if ok(i, trial) and walk(i + 1, trial):
                     return True
             return False
 
         return walk(0, {})
 
 
-_SEARCHES: dict = {}
+    def signature(self) -> str:
+        """Everything ``find`` reads that changes with the date: two days with
+        the same signature give every condition the same answer."""
+        return json.dumps([id(self.m), [_domain(n, self.m.dimensions[n], self.view) for n in ("xen", "netbsd")
+                                        if n in self.m.dimensions],
+                           [[c.when, c.require] for c, _ in self.rules], self.derived], sort_keys=True, default=str)
 
 
-def _search(view) -> _Search:
-    """One search (and its answers) per facts and date: a page asks about
-    many regions at one date."""
+_BY_DAY: dict = {}  # (id(facts), date) -> (facts, search, answers)
+_BY_SIGNATURE: dict = {}  # signature -> (search, answers)
+
+
+def _search(view) -> tuple[_Search, dict]:
+    """One search, and its answers, per facts and date; days on which the
+    same setups are available share their answers (the page's history asks
+    about every region on each of its days)."""
     key = (id(view.facts), view.as_of)
-    if key not in _SEARCHES:
-        if len(_SEARCHES) > 16:
-            _SEARCHES.clear()
-        _SEARCHES[key] = (_Search(view, model.load()), {})
-    return _SEARCHES[key]
+    if key not in _BY_DAY:
+        if len(_BY_DAY) > 1024:
+            _BY_DAY.clear()
+            _BY_SIGNATURE.clear()
+        search = _Search(view, model.load())
+        shared = _BY_SIGNATURE.setdefault(search.signature(), (search, {}))
+        _BY_DAY[key] = (view.facts, *shared)  # holding the facts keeps their id from being reused
+    return _BY_DAY[key][1:]
 
 
 def possible(cond, view) -> bool:

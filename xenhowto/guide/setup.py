@@ -199,11 +199,13 @@ def _per_date(facts, as_of: dt.date, m: model.SetupModel):
     key = (id(facts), as_of, id(m))
     if key not in _PER_DATE:
         view = View(facts, as_of)
-        _PER_DATE.clear()  # one date at a time is what callers use; keep memory flat
+        if len(_PER_DATE) > 64:  # a build asks about a few dates (the guides' own), a history about many
+            _PER_DATE.clear()
         rules = [(c, conditions.names(c.require) | (conditions.names(c.when) if c.when else set()))
                  for c in constraints.all_constraints(m, view)]
-        _PER_DATE[key] = (view, recommend(view), rules, derived.tables(view, m))
-    return _PER_DATE[key]
+        # holding the facts and the model keeps their ids from being reused while the entry lives
+        _PER_DATE[key] = (view, recommend(view), rules, derived.tables(view, m), facts, m)
+    return _PER_DATE[key][:4]
 
 
 def resolve(given: dict, as_of: dt.date, facts=None, setup_model: model.SetupModel | None = None) -> Setup:

@@ -96,7 +96,10 @@ def page_history(markdown: str, ctx: PageContext, facts: Facts, as_of: dt.date, 
                  key: str) -> History:
     """The page's days (oldest first) up to the as-of date."""
     def compute():
-        rendered, errors = _compute(markdown, ctx, facts, as_of, render, key)
+        from xenhowto.facts import pinned
+
+        with pinned():  # every day reads the same data: check its files once
+            rendered, errors = _compute(markdown, ctx, facts, as_of, render, key)
         return _kept(rendered), list(dict.fromkeys(errors))
 
     (table, kept), errors = diskcache.cached("history", _digest(key, as_of.isoformat()), compute)
@@ -108,18 +111,9 @@ def page_history(markdown: str, ctx: PageContext, facts: Facts, as_of: dt.date, 
 
 def cache_key(markdown: str, settings: str, *dirs: str) -> str:
     """A digest of everything a page's history depends on: its markdown, the
-    renderer's settings, this package's code and the files of ``dirs``
-    (data/, the templates)."""
-    h = hashlib.sha256()
-    h.update(markdown.encode("utf-8") + b"\0" + settings.encode("utf-8") + b"\0")
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for top in (package, *dirs):
-        for root, subdirs, names in os.walk(top):
-            subdirs[:] = sorted(d for d in subdirs if d != "__pycache__")
-            for n in sorted(names):
-                if n.endswith((".py", ".j2", ".json", ".yaml", ".mdwn")):
-                    path = os.path.join(root, n)
-                    h.update(os.path.relpath(path, top).encode() + b"\0")
-                    with open(path, "rb") as f:
-                        h.update(f.read())
-    return h.hexdigest()[:32]
+    renderer's settings, the code of this package and of the ikiwiki
+    extension that renders it, and the files of ``dirs`` (data/, the templates)."""
+    from xenhowto import buildcache, digest
+
+    return digest.of(markdown, settings, buildcache.data(*dirs), digest.files(*dirs),
+                     digest.code(__name__, "xenhowto.ikiwiki.extension"))

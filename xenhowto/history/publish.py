@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 
 from xenhowto.facts import report
 from xenhowto.facts.model import Facts
@@ -23,6 +24,33 @@ NO_FACT = ("No fact changed on this day: the text changed with time (a package i
            "a dated remark is now old)")
 
 
+@dataclass
+class SiteParts:
+    """What the site shows of a page's history (``site_parts``)."""
+    json: str | None  # history.json; None when the page has no days
+    switcher: str  # the form under the page's title
+    page_markdown: str | None  # the history page (for the page that has one)
+    last_day: str | None  # the day the facts last changed the page
+    left_out: list[str]  # the days the page cannot be built as of, and why
+    days: list[str]  # the days it can be read as of (the guide builder offers them too)
+
+
+def site_parts(hist: History, facts: Facts, json_url: str, history_url: str | None, title: str,
+               page_url: str | None) -> SiteParts:
+    """Everything the site takes from a page's history, in one value (kept
+    on disk by xenhowto.buildcache.history_site)."""
+    if not hist.days:
+        return SiteParts(None, "", None, None, list(hist.left_out), [])
+    changes = _changes(facts, hist)
+    return SiteParts(
+        json=to_json(hist, facts, changes),
+        switcher=switcher_html(hist, json_url, history_url),
+        page_markdown=page_markdown(hist, facts, title, page_url, changes) if page_url is not None else None,
+        last_day=hist.days[-1].day.isoformat(),
+        left_out=list(hist.left_out),
+        days=[d.day.isoformat() for d in hist.days])
+
+
 def _changes(facts: Facts, hist: History) -> list[list[dict]]:
     out: list[list[dict]] = [[]]
     for before, day in zip(hist.days, hist.days[1:]):
@@ -30,7 +58,7 @@ def _changes(facts: Facts, hist: History) -> list[list[dict]]:
     return out
 
 
-def data(hist: History, facts: Facts) -> dict:
+def data(hist: History, facts: Facts, changes: list[list[dict]] | None = None) -> dict:
     return {
         "format": FORMAT,
         "page": hist.page,
@@ -42,14 +70,14 @@ def data(hist: History, facts: Facts) -> dict:
                 "changes": changes,
                 "runs": runs(d.fragments),
             }
-            for d, changes in zip(hist.days, _changes(facts, hist))
+            for d, changes in zip(hist.days, changes if changes is not None else _changes(facts, hist))
         ],
         "fragments": hist.table.fragments,
     }
 
 
-def to_json(hist: History, facts: Facts) -> str:
-    return json.dumps(data(hist, facts), ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+def to_json(hist: History, facts: Facts, changes: list[list[dict]] | None = None) -> str:
+    return json.dumps(data(hist, facts, changes), ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 def _option(value: str, label: str, selected: bool = False) -> str:
@@ -81,10 +109,11 @@ def switcher_html(hist: History, json_url: str, history_url: str | None) -> str:
     )
 
 
-def page_markdown(hist: History, facts: Facts, title: str, page_url: str) -> str:
+def page_markdown(hist: History, facts: Facts, title: str, page_url: str,
+                  changes: list[list[dict]] | None = None) -> str:
     """The site's history page: one section per day, newest first, with the
     facts that changed on it and what the page says differently."""
-    changes = _changes(facts, hist)
+    changes = changes if changes is not None else _changes(facts, hist)
     lines = [
         f"# History of the {title}", "",
         f"The days on which a change of the facts changed what the [{title}]({page_url}) says, newest "

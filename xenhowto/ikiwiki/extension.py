@@ -21,7 +21,6 @@ from xenhowto.findings import line_of
 from xenhowto.ikiwiki import discount, htmlscrubber, limits
 from xenhowto.ikiwiki.context import SITE, PageContext
 from xenhowto.ikiwiki.directives import toc
-from xenhowto.ikiwiki.expand import expand
 
 log = logging.getLogger("xenhowto.ikiwiki")
 
@@ -32,12 +31,14 @@ class IkiwikiPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
+        from xenhowto.buildcache import expansion  # expand(), kept on disk by digest of what it reads
+
         ctx = self.ext.new_context()
         self.md.ikiwiki_context = ctx
         self.md.ikiwiki_source = source = "\n".join(lines)
         limits.check_depth(source, ctx.error)
         # a page's history has expanded each day already (xenhowto.history)
-        out = self.ext.getConfig("expanded") or expand(source, ctx)
+        out = self.ext.getConfig("expanded") or expansion(source, ctx)
         return out.split("\n")
 
 

@@ -116,13 +116,17 @@ def _line_map(text: str, cuts: list[list[int]]) -> list[int]:
     line = 1
     pos = 0
     for a, b in cuts + [[len(text), len(text)]]:
-        for ch in text[pos:a]:
+        i = pos
+        while i < a:  # the kept text[pos:a], a line at a time
             if at_line_start:
                 out_lines.append(line)
                 at_line_start = False
-            if ch == "\n":
-                at_line_start = True
-                line += 1
+            newline = text.find("\n", i, a)
+            if newline < 0:
+                break
+            at_line_start = True
+            line += 1
+            i = newline + 1
         line += text.count("\n", a, b)
         pos = b
     if at_line_start:

@@ -66,19 +66,28 @@ class _DiskStruct(ctypes.Structure):
                 ("removable", ctypes.c_int), ("readwrite", ctypes.c_int), ("is_cdrom", ctypes.c_int)]
 
 
-def _candidates() -> list[str]:
+def library_files() -> list[str]:
+    """The library files in the usual places (HOWTO_LIBXLUTIL if set): what a
+    cached verdict of the library depends on (``xenhowto.digest.tool``)."""
     env = os.environ.get("HOWTO_LIBXLUTIL")
     if env:
         return [env]
+    names = []
+    for pattern in ("/usr/lib/*-linux-gnu/libxlutil.so*", "/usr/lib/libxlutil.so*",
+                    "/usr/pkg/lib/libxlutil.so*", "/usr/local/lib/libxlutil.so*"):
+        names.extend(sorted(glob.glob(pattern)))
+    return names
+
+
+def _candidates() -> list[str]:
+    if os.environ.get("HOWTO_LIBXLUTIL"):
+        return library_files()
     names = []
     found = ctypes.util.find_library("xlutil")
     if found:
         names.append(found)
     names.append(SONAME)
-    for pattern in ("/usr/lib/*-linux-gnu/libxlutil.so*", "/usr/lib/libxlutil.so*",
-                    "/usr/pkg/lib/libxlutil.so*", "/usr/local/lib/libxlutil.so*"):
-        names.extend(sorted(glob.glob(pattern)))
-    return names
+    return names + library_files()
 
 
 def _load():
