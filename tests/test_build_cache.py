@@ -182,8 +182,21 @@ def test_imports_are_found_as_python_finds_them():
         ours = set()
         for n in names:
             parts = n.split(".")
-            ours |= {".".join(parts[:i]) for i in range(1, len(parts) + 1) if digest._module_file(".".join(parts[:i]))}
+            ours |= {".".join(parts[:i]) + digest.PARENT for i in range(1, len(parts))
+                     if digest._module_file(".".join(parts[:i]))}
+            ours |= {n} if digest._module_file(n) else set()
         assert digest.imports(path)[0] == ours, path
+
+
+def test_a_package_that_is_only_a_parent_counts_what_its_init_runs():
+    """Importing xenhowto.ikiwiki.syntax runs xenhowto/ikiwiki/__init__.py, whose
+    functions import the extension only when called: the syntax's code is not
+    the extension's (the API, which reads page dates with it, keeps its key)."""
+    syntax = _rel(digest.modules_of("xenhowto.ikiwiki.syntax"))
+    assert "xenhowto/ikiwiki/__init__.py" in syntax
+    assert "xenhowto/ikiwiki/extension.py" not in syntax and "xenhowto/guide/matrix.py" not in syntax
+    # imported as itself, the package's functions count
+    assert "xenhowto/ikiwiki/extension.py" in _rel(digest.modules_of("xenhowto.ikiwiki"))
 
 
 @pytest.fixture

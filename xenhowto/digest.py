@@ -144,12 +144,44 @@ def _module_name(path: str) -> str:
 
 def imports(path: str) -> tuple[set[str], bool]:
     """(The modules of this package that the file imports anywhere in it,
-    whether it imports modules by computed names)."""
+    whether it imports modules by computed names).  A package that is only
+    the parent of an imported module is named with ``PARENT``."""
     key = path
-    if key in _IMPORTS:
-        return _IMPORTS[key]
-    with open(path, encoding="utf-8") as f:
-        text = _COMMENT_RE.sub("", f.read())  # a comment inside "from x import (...)" may hold ")"
+    if key not in _IMPORTS:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        _IMPORTS[key] = (_named(_COMMENT_RE.sub("", text), path), bool(_DYNAMIC_RE.search(text)))
+    return _IMPORTS[key]
+
+
+# A package imported only as the parent of one of its modules: what its
+# __init__ imports as it runs counts, not what its functions import when
+# called (xenhowto.ikiwiki's makeExtension imports the whole extension).
+PARENT = ":parent"
+_RUN_IMPORTS: dict[str, set[str]] = {}
+
+
+def run_imports(path: str) -> set[str]:
+    """The modules of this package that a file imports as it runs: its import
+    statements outside function bodies."""
+    if path not in _RUN_IMPORTS:
+        import ast
+
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        statements, todo = [], list(ast.parse(text, path).body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                statements.append(ast.get_source_segment(text, node).strip())
+            todo += list(ast.iter_child_nodes(node))
+        _RUN_IMPORTS[path] = _named("\n".join(statements), path)
+    return _RUN_IMPORTS[path]
+
+
+def _named(text: str, path: str) -> set[str]:
     me = _module_name(path)
     package = me if path.endswith("__init__.py") else me.rpartition(".")[0]
     found: set[str] = set()
@@ -170,11 +202,12 @@ def imports(path: str) -> tuple[set[str], bool]:
                 found.add(f"{source}.{n}")
     project = set()
     for name in found:
-        # a.b.c imports a and a.b too (their __init__ runs)
+        # a.b.c runs the __init__ of a and a.b too
         parts = name.split(".")
-        project |= {".".join(parts[:i]) for i in range(1, len(parts) + 1) if _module_file(".".join(parts[:i]))}
-    _IMPORTS[key] = (project, bool(_DYNAMIC_RE.search(text)))
-    return _IMPORTS[key]
+        project |= {".".join(parts[:i]) + PARENT for i in range(1, len(parts)) if _module_file(".".join(parts[:i]))}
+        if _module_file(name):
+            project.add(name)
+    return project
 
 
 def _package_modules(path: str) -> list[str]:
@@ -216,15 +249,25 @@ def modules_of(*modules: str) -> list[str]:
     """The files of ``modules`` and of every module of this package they
     import, transitively (but for the caching's own, ``MACHINERY``), sorted."""
     seen: set[str] = set()
+    done: set[str] = set()  # names followed, PARENT ones apart
     todo = [m for m in modules]
+    for m in modules:  # importing a.b runs a's __init__ first
+        parts = m.split(".")
+        todo += [".".join(parts[:i]) + PARENT for i in range(1, len(parts))]
     while todo:
         name = todo.pop()
-        if name in MACHINERY and name not in modules:
+        parent_only = name.endswith(PARENT)
+        module = name[: -len(PARENT)] if parent_only else name
+        if module in MACHINERY and module not in modules:
             continue
-        path = _module_file(name)
-        if path is None or path in seen:
+        path = _module_file(module)
+        if path is None or name in done or module in done:
             continue
+        done.add(name)
         seen.add(path)
+        if parent_only:
+            todo += sorted(run_imports(path))
+            continue
         found, dynamic = imports(path)
         todo += sorted(found)
         if dynamic:
@@ -287,6 +330,7 @@ def _save_codes(known: dict[str, str]) -> None:
 def forget() -> None:
     """Read the code anew (tests that change a module's source)."""
     _IMPORTS.clear()
+    _RUN_IMPORTS.clear()
     _CODE.clear()
     _KNOWN.clear()
     _module_file.cache_clear()
