@@ -555,7 +555,7 @@ def test_the_named_setup_shown_is_marked(watched, base, data):
         assert named["title"] in page.inner_text(".gb-panel__setup")
     # filled, once Material's buttons have eased into their colours (a 125 ms transition)
     last = f"[data-named={data['named'][-1]['id']}]"
-    page.wait_for_function(f"""() => {{
+    page.wait_for_function(rf"""() => {{
         const c = getComputedStyle(document.querySelector('{last}')).backgroundColor;
         return /^rgb\(/.test(c) && c !== {json.dumps(plain)};
     }}""")
