@@ -138,6 +138,7 @@ def _rebuilds(config: str, page: str, line: str, start: int, count: int) -> list
     from mkdocs.config import load_config
 
     site = tempfile.mkdtemp(prefix="bench-serve-")
+    nonce = f"{os.getpid()}-{time.time_ns()}"
     path = os.path.join(os.path.dirname(os.path.abspath(config)), "docs", page)
     original = open(path, encoding="utf-8").read()
 
@@ -153,7 +154,8 @@ def _rebuilds(config: str, page: str, line: str, start: int, count: int) -> list
         build(cfg, serve_url=SERVE_URL, dirty=False)
         for i in range(start, start + count):
             with open(path, "w", encoding="utf-8") as f:
-                f.write(original.replace(line, f"{line} Edited for the benchmark ({i}).", 1))
+                # a text no earlier run made: the caches cannot know the edited page
+                f.write(original.replace(line, f"{line} Edited for the benchmark ({i}, {nonce}).", 1))
             t, c = time.perf_counter(), time.process_time()
             build(get_config(), serve_url=SERVE_URL, dirty=False)
             times.append((time.perf_counter() - t, time.process_time() - c))

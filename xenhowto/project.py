@@ -2,6 +2,7 @@
 outside MkDocs (export, check): one reading of the file, no MkDocs import."""
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 
@@ -35,13 +36,27 @@ class _Loader(yamlfiles.SafeLoader):
 _Loader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
 
 
+_READ: dict[tuple, dict] = {}  # a build reads mkdocs.yml several times; `mkdocs serve` once per rebuild
+
+
 def read_config(config_file: str) -> dict:
     """mkdocs.yml as a dict (environment variables resolved as MkDocs does);
     yamlfiles.YamlProblem when it cannot be read."""
-    cfg = yamlfiles.load(config_file, 1024 * 1024, "MkDocs configuration", _Loader) or {}
-    if not isinstance(cfg, dict):
-        raise yamlfiles.YamlProblem(1, "not a MkDocs configuration (a mapping of settings)")
-    return cfg
+    try:
+        st = os.stat(config_file)
+        key = (os.path.abspath(config_file), st.st_mtime_ns, st.st_size, st.st_ino, tuple(sorted(os.environ.items())))
+    except OSError:
+        key = None  # yamlfiles.load says what is wrong
+    if key is None or key not in _READ:
+        cfg = yamlfiles.load(config_file, 1024 * 1024, "MkDocs configuration", _Loader) or {}
+        if not isinstance(cfg, dict):
+            raise yamlfiles.YamlProblem(1, "not a MkDocs configuration (a mapping of settings)")
+        if key is None:
+            return cfg
+        if len(_READ) > 8:
+            _READ.clear()
+        _READ[key] = cfg
+    return copy.deepcopy(_READ[key])
 
 
 def load(config_file: str = "mkdocs.yml") -> Project:

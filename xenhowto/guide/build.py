@@ -30,15 +30,27 @@ def page_context(project: Project, as_of: dt.date, target: str = GUIDE, src: str
     )
 
 
+# inputs_digest -> what rendering the page's directives and prose gave, by their
+# text: `mkdocs serve` parses the page again after each edit, for each day it needs
+_RENDERED: dict[str, dict] = {}
+
+
 def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
     from xenhowto.guide.compose import prose
 
     ctx = page_context(project, as_of)
-    parsed = fragments.parse(text, ctx)
+    inputs = inputs_digest(project, as_of)
+    if inputs not in _RENDERED and len(_RENDERED) > 8:
+        _RENDERED.clear()
+    memo = _RENDERED.setdefault(inputs, {})
+    parsed = fragments.parse(text, ctx, memo)
     for step in parsed:
         for piece in step.pieces:
             if piece.text is not None:
-                piece.markdown = prose(piece.text, ctx)
+                key = ("prose", piece.text)
+                if key not in memo:
+                    memo[key] = prose(piece.text, ctx)
+                piece.markdown = memo[key]
     return tuple(parsed)
 
 

@@ -6,6 +6,8 @@ doer's order, with every example filled in for that setup.
 """
 from __future__ import annotations
 
+import copy
+
 import html
 import json
 import re
@@ -77,14 +79,37 @@ def fill_values(text: str, values: dict) -> str:
     return fill(split(text), values)
 
 
+# `mkdocs serve` composes the same pieces again after each edit:
+# (kind, directive, values, id(facts), id(setup model)) -> (facts, model, example)
+_EXAMPLES: dict[tuple, tuple] = {}
+
+
 def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.Example:
     """A piece's example filled for a setup; a mistake in the page is a
     HowtoError naming its line (the page's build and check report it too)."""
+    from xenhowto.facts import load_facts
+
+    # what the example reads: the directive, the values, the facts and the
+    # setup model (each read again only when its files change, so the same
+    # objects while they do not; kept in the entry, so their ids stay theirs)
     try:
-        return examples.from_directive(piece.kind, piece.directive, overrides=values, facts=facts)
-    except DirectiveError as e:
-        raise HowtoError(f"{ctx.path}:{piece.directive.line}: [[!{piece.kind}]]: {e}; "
-                         "the guides are made from the page, so fix it first") from None
+        facts = facts or load_facts()
+        setup_model = model.load()
+    except HowtoError:
+        facts = setup_model = None  # from_directive says what is wrong
+    key = (piece.kind, piece.directive.raw, repr(sorted(values.items(), key=lambda kv: kv[0])),
+           id(facts), id(setup_model))
+    kept = _EXAMPLES.get(key)
+    if kept is None or kept[0] is not facts or kept[1] is not setup_model or facts is None:
+        try:
+            ex = examples.from_directive(piece.kind, piece.directive, overrides=values, facts=facts)
+        except DirectiveError as e:
+            raise HowtoError(f"{ctx.path}:{piece.directive.line}: [[!{piece.kind}]]: {e}; "
+                             "the guides are made from the page, so fix it first") from None
+        if len(_EXAMPLES) > 4096:
+            _EXAMPLES.clear()
+        kept = _EXAMPLES[key] = (facts, setup_model, ex)
+    return copy.copy(kept[2])
 
 
 def snippet_markdown(ex: examples.Example) -> str:

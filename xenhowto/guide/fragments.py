@@ -47,50 +47,64 @@ def _and(conds: list) -> list | None:
     return out
 
 
-def flatten(text: str, ctx: PageContext, depth: int = 0) -> str:
-    """Replace data directives by their ikiwiki output, so that examples and
-    regions they generate are seen by the step parser."""
+def _flattened(text: str, ctx: PageContext, memo: dict, depth: int = 0, line: int | None = None):
+    """The page with data directives replaced by what they generate, so that
+    the examples and regions they generate are seen by the step parser: as
+    its text between structure and example directives (str) and those
+    directives, in order.  Generated text is read three levels deep.  A
+    directive found in generated text is given the page line of the
+    directive that generated it.  ``memo``: outputs by directive text for
+    this ``ctx`` and the data it reads (a rebuild after an edit renders
+    again only the directives the edit changed)."""
+    import dataclasses
+
     from xenhowto.ikiwiki import directives
 
-    out, pos = [], 0
+    pos = 0
     for token in scan(text):
         if not isinstance(token, Directive):
             continue
-        module = directives.REGISTRY.get(token.name)
-        if module is None or module.WIKI_NATIVE or token.name in STRUCTURE + EXAMPLE_KINDS:
+        if token.name in STRUCTURE + EXAMPLE_KINDS:
+            yield text[pos:token.start]
+            yield token if line is None else dataclasses.replace(token, line=line)
+            pos = token.end
             continue
-        try:
-            generated = module.render(token, ctx)
-        except DirectiveError:
-            continue  # the page build reports it; a guide leaves the directive to fail there
-        out.append(text[pos:token.start])
-        out.append(flatten(generated, ctx, depth + 1) if depth < 3 else generated)
+        module = directives.REGISTRY.get(token.name)
+        if module is None or module.WIKI_NATIVE or depth > 3:
+            continue
+        key = (depth, token.raw)
+        if key not in memo:
+            try:
+                memo[key] = module.render(token, ctx)
+            except DirectiveError:
+                memo[key] = None  # the page build reports it; a guide leaves the directive to fail there
+        if memo[key] is None:
+            continue
+        yield text[pos:token.start]
+        yield from _flattened(memo[key], ctx, memo, depth + 1, token.line if line is None else line)
         pos = token.end
-    out.append(text[pos:])
-    return "".join(out)
+    yield text[pos:]
 
 
-def parse(text: str, ctx: PageContext) -> list[Step]:
+def parse(text: str, ctx: PageContext, memo: dict | None = None) -> list[Step]:
+    """The steps of the page; ``memo`` as for ``_flattened``."""
     from xenhowto.ikiwiki.directives import step as step_directive
     from xenhowto.ikiwiki.directives import when as when_directive
 
-    text = flatten(text, ctx)
     steps: list[Step] = []
     current: Step | None = None
     stack: list[list] = []
     buf: list[str] = []
-    pos = 0
 
     def flush():
         if current is not None and "".join(buf).strip():
             current.pieces.append(Piece(when=_and(stack), text="".join(buf)))
         buf.clear()
 
-    for token in scan(text):
-        if not isinstance(token, Directive) or token.name not in STRUCTURE + EXAMPLE_KINDS:
+    for token in _flattened(text, ctx, {} if memo is None else memo):
+        if isinstance(token, str):
+            buf.append(token)
             continue
-        buf.append(text[pos:token.start])
-        pos = token.end
         flush()
         try:
             if token.name == "step":
@@ -109,7 +123,6 @@ def parse(text: str, ctx: PageContext) -> list[Step]:
                 current.pieces.append(Piece(when=_and(stack), kind=token.name, directive=token))
         except DirectiveError:
             continue  # reported by the page build with its line
-    buf.append(text[pos:])
     flush()
     return steps
 

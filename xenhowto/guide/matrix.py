@@ -172,10 +172,18 @@ def _valid(cdims: list[str], domains: list[list], rules: list[dict]) -> list[dic
     """Every combination of the constraint dimensions' values no rule forbids."""
     key = json.dumps([cdims, domains, [[c["when"], c["require"]] for c in rules]], sort_keys=True, default=str)
     if key not in _VALID:
+        import hashlib
+
+        from xenhowto import diskcache, digest
+
         if len(_VALID) > 32:
             _VALID.clear()
-        _VALID[key] = [values for values in (dict(zip(cdims, combo)) for combo in itertools.product(*domains))
-                       if not any(_violated(values, c) for c in rules)]
+        # kept on disk too (under the question and the code that answers it):
+        # the first rebuild of a `mkdocs serve` session need not enumerate again
+        _VALID[key] = diskcache.cached(
+            "valid-setups", digest.of(hashlib.sha256(key.encode()).hexdigest(), digest.code(__name__)),
+            lambda: [values for values in (dict(zip(cdims, combo)) for combo in itertools.product(*domains))
+                     if not any(_violated(values, c) for c in rules)], expect=list)
     return [dict(v) for v in _VALID[key]]
 
 

@@ -294,9 +294,24 @@ class _Scanner:
         return self.text[at:end], self.text[end + 1 : close]
 
 
+_SCANNED: dict[str, tuple] = {}  # text -> its tokens: a build scans the same page text many times
+_SCANNED_MAX = 64
+
+
 def scan(text: str) -> Iterator[Token]:
     """Yield the directives, wikilinks, escapes and unclosed directives of ``text``
-    in source order.  Anything else is plain markdown and is not yielded."""
+    in source order.  Anything else is plain markdown and is not yielded.
+    (The tokens are never changed by their readers, so a text's are kept.)"""
+    tokens = _SCANNED.get(text)
+    if tokens is None:
+        tokens = tuple(_scan(text))
+        if len(_SCANNED) >= _SCANNED_MAX:
+            del _SCANNED[next(iter(_SCANNED))]  # the oldest
+        _SCANNED[text] = tokens
+    return iter(tokens)
+
+
+def _scan(text: str) -> Iterator[Token]:
     s = _Scanner(text)
     pos = 0
     n = len(text)
