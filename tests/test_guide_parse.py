@@ -38,3 +38,32 @@ def test_a_generated_block_above_moves_no_step():
     first = fragments.parse(text, ctx)
     moved = fragments.parse("\n\n\n" + text, ctx)
     assert [s.line + 3 for s in first] == [s.line for s in moved]
+
+
+def test_a_template_edited_in_place_is_filled_anew(tmp_path, monkeypatch):
+    """Filled examples are remembered within a process (`mkdocs serve`), but
+    never past an edit of their template."""
+    import shutil
+
+    import jinja2
+
+    from xenhowto import examples
+    from xenhowto.guide import compose
+
+    copy = tmp_path / "templates"
+    shutil.copytree(examples.TEMPLATES_DIR, copy)
+    monkeypatch.setattr(examples, "_env", jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(copy)), **{k: getattr(examples._env, k) for k in (
+            "trim_blocks", "lstrip_blocks", "keep_trailing_newline", "undefined")}))
+    project = load(str(ROOT / "mkdocs.yml"))
+    as_of = dt.date(2026, 12, 1)
+    steps = build.steps(project, as_of)
+    piece = next(p for s in steps for p in s.pieces if p.directive is not None and p.directive.get("template"))
+    name = piece.directive.get("template")
+    values = build.resolve({}, as_of).values
+    ctx = build.page_context(project, as_of)
+    first = compose.example_for(piece, values, ctx)
+    assert compose.example_for(piece, values, ctx).content == first.content
+    path = copy / f"{name}.j2"
+    path.write_text(path.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
+    assert compose.example_for(piece, values, ctx).content != first.content

@@ -80,7 +80,8 @@ def fill_values(text: str, values: dict) -> str:
 
 
 # `mkdocs serve` composes the same pieces again after each edit:
-# (kind, directive, values, id(facts), id(setup model)) -> (facts, model, example)
+# (kind, directive, values, ids of the facts, setup model and templates, the
+# template's source) -> (facts, model, templates, example)
 _EXAMPLES: dict[tuple, tuple] = {}
 
 
@@ -97,10 +98,16 @@ def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.E
         setup_model = model.load()
     except HowtoError:
         facts = setup_model = None  # from_directive says what is wrong
+    env = examples._env  # the templates: the environment and the template's source as it is now
+    name = piece.directive.get("template") if hasattr(piece.directive, "get") else None
+    try:
+        source = env.loader.get_source(env, name + ".j2")[0] if name else None
+    except Exception:  # a missing template: from_directive says so
+        source, facts = None, None
     key = (piece.kind, piece.directive.raw, repr(sorted(values.items(), key=lambda kv: kv[0])),
-           id(facts), id(setup_model))
+           id(facts), id(setup_model), id(env), source)
     kept = _EXAMPLES.get(key)
-    if kept is None or kept[0] is not facts or kept[1] is not setup_model or facts is None:
+    if kept is None or kept[0] is not facts or kept[1] is not setup_model or kept[2] is not env or facts is None:
         try:
             ex = examples.from_directive(piece.kind, piece.directive, overrides=values, facts=facts)
         except DirectiveError as e:
@@ -108,8 +115,8 @@ def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.E
                              "the guides are made from the page, so fix it first") from None
         if len(_EXAMPLES) > 4096:
             _EXAMPLES.clear()
-        kept = _EXAMPLES[key] = (facts, setup_model, ex)
-    return copy.copy(kept[2])
+        kept = _EXAMPLES[key] = (facts, setup_model, env, ex)
+    return copy.copy(kept[3])
 
 
 def snippet_markdown(ex: examples.Example) -> str:
