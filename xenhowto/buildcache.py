@@ -128,6 +128,9 @@ def guides_key(project, as_of: dt.date, *modules: str) -> str:
                      digest.code(*modules))
 
 
+_PIECES: dict[str, dict] = {}  # the last build's builder pieces, by their key
+
+
 def builder_json(project, as_of: dt.date, history_days=()) -> tuple[str, list[str]]:
     """The guide builder's data file (``guide.editions.builder_data`` as JSON)
     and the days it left out.  The file is kept under the page, the days, the
@@ -151,11 +154,19 @@ def builder_json(project, as_of: dt.date, history_days=()) -> tuple[str, list[st
         # the pieces of steps built last time: an edit of one step rebuilds that step's pieces only
         pieces_key = digest.of(build.project_digest(project), data(os.path.join(project.root, "data")),
                                digest.code("xenhowto.guide.matrix"))
-        memo = diskcache.load("builder-pieces", pieces_key, {}, expect=dict)
+        # kept in this process too (`mkdocs serve`), written back only when it learned something
+        memo = _PIECES.get(pieces_key)
+        if memo is None:
+            memo = diskcache.load("builder-pieces", pieces_key, {}, expect=dict)
         memo.pop(_USED, None)
+        known = len(memo)
         made = editions.builder_data(project, as_of, history_days, memo=memo)
-        if _USED in memo:
-            diskcache.store("builder-pieces", pieces_key, {k: memo[k] for k in memo.pop(_USED)})
+        used = memo.pop(_USED, set())
+        kept = {k: memo[k] for k in used}
+        _PIECES.clear()
+        _PIECES[pieces_key] = kept
+        if len(memo) != known or len(kept) != known:
+            diskcache.store("builder-pieces", pieces_key, kept)
         return json.dumps(made, ensure_ascii=False, separators=(",", ":")) + "\n", made["left_out"]
 
     return _cached("builder", key, compute)

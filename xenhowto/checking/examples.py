@@ -42,7 +42,7 @@ def _examples_in(text: str, ctx: PageContext, at_line: int | None = None, depth:
         if module is None or module.WIKI_NATIVE or depth > 3:
             continue
         try:
-            generated = module.render(token, ctx)
+            generated = directives.render(module, token, ctx)
         except DirectiveError:
             continue
         out += _examples_in(generated, ctx, line, depth + 1)

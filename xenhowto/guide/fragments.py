@@ -75,7 +75,7 @@ def _flattened(text: str, ctx: PageContext, memo: dict, depth: int = 0, line: in
         key = (depth, token.raw)
         if key not in memo:
             try:
-                memo[key] = module.render(token, ctx)
+                memo[key] = directives.render(module, token, ctx)
             except DirectiveError:
                 memo[key] = None  # the page build reports it; a guide leaves the directive to fail there
         if memo[key] is None:

@@ -27,7 +27,7 @@ def _directive(d: Directive, ctx: PageContext) -> str:
         ctx.error(d.line, f"unknown directive [[!{shorten(d.name)}]]; known directives: {directives.known_names()}")
         return d.raw if ctx.target == WIKI else ""
     try:
-        out = module.render(d, ctx)
+        out = directives.render(module, d, ctx)
     except DirectiveError as e:
         ctx.error(d.line, f"[[!{d.name}]]: {e}")
         return d.raw if ctx.target == WIKI else ""

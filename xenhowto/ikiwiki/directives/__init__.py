@@ -76,6 +76,51 @@ REGISTRY: dict[str, ModuleType] = {
 }
 
 
+# The directives of dated facts: what they give depends only on their text,
+# the page's context and data/ (they read it through _facts.view).
+FROM_FACTS = frozenset({
+    "netbsd_branches", "netbsd_multiprocessor", "netbsd_release", "xen_boot_options", "xen_builds",
+    "xen_guest_styles", "xen_guest_types", "xen_kernfs", "xen_pci_passthrough", "xen_uefi",
+    "xen_upgrade_example", "xen_daemons", "xen_not_in_pkgsrc", "xen_packages", "xen_recommendation",
+    "xen_toolstacks", "xen_versions_table"})
+_RENDERED: dict[tuple, tuple] = {}
+
+
+def render(module: ModuleType, d, ctx) -> str:
+    """``module.render(d, ctx)``.  A fact directive's text is kept while the
+    facts and the setup model it reads are the same objects (they are read
+    again when their files change): the site's expansion, the examples' and
+    the guides' parses of a page render the same directives, and a rebuild
+    after an edit renders them all again.  Not while the export records
+    sources (it asks each directive what it read)."""
+    if d.name not in FROM_FACTS or ctx.sources is not None:
+        return module.render(d, ctx)
+    from xenhowto import asof
+    from xenhowto.facts import load_with_findings
+    from xenhowto.findings import HowtoError
+    from xenhowto.guide import model
+
+    from ._facts import data_dir
+
+    try:
+        facts = load_with_findings(data_dir(ctx))[0]
+        setup_model = model.load()
+        when = ctx.as_of or asof.resolve()
+    except HowtoError:
+        return module.render(d, ctx)  # it says what is wrong
+    if facts is None:
+        return module.render(d, ctx)
+    key = (d.raw, ctx.target, ctx.page, ctx.path, when, ctx.templates_dir, ctx.wiki_url, ctx.nesting,
+           frozenset(ctx.site_pages.items()), ctx.known_wiki_pages, id(facts), id(setup_model))
+    kept = _RENDERED.get(key)
+    if kept is None or kept[0] is not facts or kept[1] is not setup_model:
+        out = module.render(d, ctx)  # a DirectiveError is not kept
+        if len(_RENDERED) > 4096:
+            _RENDERED.clear()
+        kept = _RENDERED[key] = (facts, setup_model, out)
+    return kept[2]
+
+
 def register(name: str, module: ModuleType) -> None:
     """Add a project directive (used by later feature packages)."""
     REGISTRY[name] = module
