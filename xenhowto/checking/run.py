@@ -171,11 +171,12 @@ def check_every_guide(project: Project, as_of: dt.date, report: Report) -> None:
     from xenhowto.guide.setup import SetupError, resolve
 
     facts = load_facts()
-    page_steps, ctx = steps(project, as_of), page_context(project, as_of)
+    # each step made once per the values it reads (the same guides as compose.compose)
+    composer = compose.Composer(steps(project, as_of), page_context(project, as_of))
     seen: set[str] = set()
     for given in valid_setups(project, as_of):
         try:
-            guide = compose.compose(resolve(given, as_of, facts), page_steps, ctx)
+            guide = composer.compose(resolve(given, as_of, facts))
         except SetupError:
             continue
         key = "\n".join(s.text for s in guide.steps)

@@ -215,11 +215,12 @@ def _remembered(memo: dict | None, as_of: dt.date, piece, both, compute):
     it by everything else (the data, the templates, this code)."""
     if memo is None:
         return compute()
-    from xenhowto import digest
+    import hashlib
 
     d = piece.directive
-    key = digest.of(as_of.isoformat(), piece.when, both, piece.text, piece.markdown, piece.kind,
-                    [d.name, d.params, d.raw] if d is not None else None)
+    # repr: the parts are strings, lists and None, shown the same in every process (and faster than JSON)
+    key = hashlib.sha256(repr((as_of.isoformat(), piece.when, both, piece.text, piece.markdown, piece.kind,
+                               [d.name, d.params, d.raw] if d is not None else None)).encode()).hexdigest()[:32]
     if key not in memo:
         memo[key] = compute()
     memo.setdefault(_USED, set()).add(key)

@@ -30,7 +30,19 @@ class DiscountBlocksPreprocessor(Preprocessor):
     """After ikiwiki's expansion, before fenced code and raw HTML are stashed."""
 
     def run(self, lines: list[str]) -> list[str]:
-        return DiscountBlocks(self.md.tab_length).run(lines)
+        key = (self.md.tab_length, "\n".join(lines))
+        out = _BLOCKS.get(key)
+        if out is None:
+            out = tuple(DiscountBlocks(self.md.tab_length).run(lines))
+            if len(_BLOCKS) >= 64:
+                del _BLOCKS[next(iter(_BLOCKS))]  # the oldest
+            _BLOCKS[key] = out
+        return list(out)
+
+
+# (tab length, text) -> its lines as Discount's blocks: the same for the same
+# text, and a `mkdocs serve` rebuild renders every page again after an edit of one
+_BLOCKS: dict[tuple, tuple] = {}
 
 
 # Discount 2.2.7 (generate.c ``text``): after a non-blank character, ^ makes
