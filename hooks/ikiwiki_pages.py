@@ -10,7 +10,8 @@
 - a wiki page's address on the wiki goes to page.meta.wiki_page (overrides/main.html links it);
 - every page but the site's own hand-written .md pages is sanitized as the
   wiki's htmlscrubber does (the wiki pages and the guides made from them);
-- the facts, and the files the caches' keys read, are read once per build (xenhowto.buildcache.begin).
+- the facts, and the files the caches' keys read, are read once per build (xenhowto.buildcache.begin);
+  `mkdocs serve` reads at startup what the first rebuild after an edit needs (buildcache.prepare_serve).
 """
 from __future__ import annotations
 
@@ -97,6 +98,11 @@ def on_page_markdown(markdown: str, page, config, files):
     if isinstance(page.file, MdwnFile) and ext.get("wiki_url"):
         page.meta["wiki_page"] = wiki_page_url(ext["wiki_url"], ext["page"])
     return markdown
+
+
+def on_startup(command, dirty):
+    if command == "serve":
+        buildcache.prepare_serve()
 
 
 def on_pre_build(config):

@@ -30,9 +30,9 @@ def page_context(project: Project, as_of: dt.date, target: str = GUIDE, src: str
     )
 
 
-# inputs_digest -> what rendering the page's directives and prose gave, by their
-# text: `mkdocs serve` parses the page again after each edit, for each day it needs
-_RENDERED: dict[str, dict] = {}
+# inputs_digest -> {prose piece: its guide markdown}: `mkdocs serve` parses the
+# page again after each edit, for each day it needs, and most pieces are as they were
+_PROSE: dict[str, dict] = {}
 
 
 def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
@@ -40,17 +40,16 @@ def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
 
     ctx = page_context(project, as_of)
     inputs = inputs_digest(project, as_of)
-    if inputs not in _RENDERED and len(_RENDERED) > 8:
-        _RENDERED.clear()
-    memo = _RENDERED.setdefault(inputs, {})
-    parsed = fragments.parse(text, ctx, memo)
+    if inputs not in _PROSE and len(_PROSE) > 8:
+        _PROSE.clear()
+    memo = _PROSE.setdefault(inputs, {})
+    parsed = fragments.parse(text, ctx)
     for step in parsed:
         for piece in step.pieces:
             if piece.text is not None:
-                key = ("prose", piece.text)
-                if key not in memo:
-                    memo[key] = prose(piece.text, ctx)
-                piece.markdown = memo[key]
+                if piece.text not in memo:
+                    memo[piece.text] = prose(piece.text, ctx)
+                piece.markdown = memo[piece.text]
     return tuple(parsed)
 
 

@@ -47,15 +47,15 @@ def _and(conds: list) -> list | None:
     return out
 
 
-def _flattened(text: str, ctx: PageContext, memo: dict, depth: int = 0, line: int | None = None):
+def _flattened(text: str, ctx: PageContext, depth: int = 0, line: int | None = None):
     """The page with data directives replaced by what they generate, so that
     the examples and regions they generate are seen by the step parser: as
     its text between structure and example directives (str) and those
     directives, in order.  Generated text is read three levels deep.  A
     directive found in generated text is given the page line of the
-    directive that generated it.  ``memo``: outputs by directive text for
-    this ``ctx`` and the data it reads (a rebuild after an edit renders
-    again only the directives the edit changed)."""
+    directive that generated it.  (A fact directive's output is kept by
+    ``directives.render``: a rebuild after an edit renders again only the
+    directives the edit changed.)"""
     import dataclasses
 
     from xenhowto.ikiwiki import directives
@@ -72,22 +72,18 @@ def _flattened(text: str, ctx: PageContext, memo: dict, depth: int = 0, line: in
         module = directives.REGISTRY.get(token.name)
         if module is None or module.WIKI_NATIVE or depth > 3:
             continue
-        key = (depth, token.raw)
-        if key not in memo:
-            try:
-                memo[key] = directives.render(module, token, ctx)
-            except DirectiveError:
-                memo[key] = None  # the page build reports it; a guide leaves the directive to fail there
-        if memo[key] is None:
-            continue
+        try:
+            generated = directives.render(module, token, ctx)
+        except DirectiveError:
+            continue  # the page build reports it; a guide leaves the directive to fail there
         yield text[pos:token.start]
-        yield from _flattened(memo[key], ctx, memo, depth + 1, token.line if line is None else line)
+        yield from _flattened(generated, ctx, depth + 1, token.line if line is None else line)
         pos = token.end
     yield text[pos:]
 
 
-def parse(text: str, ctx: PageContext, memo: dict | None = None) -> list[Step]:
-    """The steps of the page; ``memo`` as for ``_flattened``."""
+def parse(text: str, ctx: PageContext) -> list[Step]:
+    """The steps of the page, in page order."""
     from xenhowto.ikiwiki.directives import step as step_directive
     from xenhowto.ikiwiki.directives import when as when_directive
 
@@ -101,7 +97,7 @@ def parse(text: str, ctx: PageContext, memo: dict | None = None) -> list[Step]:
             current.pieces.append(Piece(when=_and(stack), text="".join(buf)))
         buf.clear()
 
-    for token in _flattened(text, ctx, {} if memo is None else memo):
+    for token in _flattened(text, ctx):
         if isinstance(token, str):
             buf.append(token)
             continue

@@ -79,7 +79,7 @@ REGISTRY: dict[str, ModuleType] = {
 # The directives of dated facts: what they give depends only on their text,
 # the page's context and data/ (they read it through _facts.view).
 FROM_FACTS = frozenset({
-    "netbsd_branches", "netbsd_multiprocessor", "netbsd_release", "xen_boot_options", "xen_builds",
+    "netbsd_xen_kernels", "netbsd_branches", "netbsd_multiprocessor", "netbsd_release", "xen_boot_options", "xen_builds",
     "xen_guest_styles", "xen_guest_types", "xen_kernfs", "xen_pci_passthrough", "xen_uefi",
     "xen_upgrade_example", "xen_daemons", "xen_not_in_pkgsrc", "xen_packages", "xen_recommendation",
     "xen_toolstacks", "xen_versions_table"})
