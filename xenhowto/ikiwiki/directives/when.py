@@ -12,7 +12,30 @@ WIKI_NATIVE = False
 STACK = "when_stack"
 
 
+# [[!when]]'s text -> (the setup model it was checked against, its condition):
+# the site, the examples and each day's guides read the same regions
+_PARSED: dict[str, tuple] = {}
+
+
 def parse_condition(d: Directive) -> conditions.Cond:
+    import copy
+
+    from xenhowto.findings import HowtoError
+    from xenhowto.guide import model
+
+    try:
+        setup_model = model.load()
+    except HowtoError:
+        return _parse_condition(d)  # labels.check says what is wrong
+    kept = _PARSED.get(d.raw)
+    if kept is None or kept[0] is not setup_model:
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        kept = _PARSED[d.raw] = (setup_model, _parse_condition(d))  # a DirectiveError is not kept
+    return copy.deepcopy(kept[1])
+
+
+def _parse_condition(d: Directive) -> conditions.Cond:
     args = d.bare() or [v for k, v in d.params if k == "if"]
     extra = [k for k in d.keys() if k not in ("if",) and k not in d.bare()]
     if len(args) != 1 or extra:
