@@ -20,9 +20,11 @@ import functools
 import hashlib
 import json
 import os
-import stat
 import re
 import shutil
+import stat
+
+from xenhowto.pinning import Pin
 
 PACKAGE = "xenhowto"
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -68,33 +70,23 @@ def _walk(top: str, suffixes: tuple[str, ...] | None) -> list[str]:
     return out
 
 
-_PIN: dict = {"depth": 0, "memo": {}}
+_PIN = Pin()
 
 
 def pin(fresh: bool = False) -> None:
     """From now until ``unpin``, what ``once`` computes is kept: a build
     takes its files as they are when it begins, as it takes the facts
-    (``xenhowto.facts.pin``), so its keys and its results agree.  Pins nest;
-    ``fresh`` drops any pin left by an interrupted build first."""
-    if fresh:
-        _PIN["depth"] = 0
-        _PIN["memo"].clear()
-    _PIN["depth"] += 1
+    (``xenhowto.facts.pin``), so its keys and its results agree."""
+    _PIN.pin(fresh)
 
 
 def unpin() -> None:
-    _PIN["depth"] = max(0, _PIN["depth"] - 1)
-    if not _PIN["depth"]:
-        _PIN["memo"].clear()
+    _PIN.unpin()
 
 
 def once(key, compute):
     """``compute()``, once per ``key`` while pinned (every time otherwise)."""
-    if not _PIN["depth"]:
-        return compute()
-    if key not in _PIN["memo"]:
-        _PIN["memo"][key] = compute()
-    return _PIN["memo"][key]
+    return _PIN.once(key, compute)
 
 
 def files(*paths: str, suffixes: tuple[str, ...] | None = None) -> str:

@@ -17,6 +17,7 @@ import contextlib
 import os
 
 from xenhowto.findings import Finding, HowtoError
+from xenhowto.pinning import Pin
 from xenhowto.facts import load, model
 
 _CACHE: dict = {}
@@ -92,24 +93,18 @@ def _load_cached(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     return diskcache.cached("facts", data_digest(data_dir), lambda: _load(data_dir), expect=tuple)
 
 
-_PIN: dict = {"depth": 0, "read": {}}  # while pinned: data_dir -> what was read first
+_PIN = Pin()  # while pinned: data_dir -> what was read first
 
 
 def pin(fresh: bool = False) -> None:
     """From now until ``unpin``, each data directory is read (and its files'
     times checked) once: a build or a history asks for the facts thousands
-    of times, and takes them as they were when it began.  Pins nest;
-    ``fresh`` drops any pin left by an interrupted build first."""
-    if fresh:
-        _PIN["depth"] = 0
-        _PIN["read"].clear()
-    _PIN["depth"] += 1
+    of times, and takes them as they were when it began."""
+    _PIN.pin(fresh)
 
 
 def unpin() -> None:
-    _PIN["depth"] = max(0, _PIN["depth"] - 1)
-    if not _PIN["depth"]:
-        _PIN["read"].clear()
+    _PIN.unpin()
 
 
 @contextlib.contextmanager
@@ -123,14 +118,14 @@ def pinned():
 
 def load_with_findings(data_dir: str | None = None) -> tuple[model.Facts | None, list[Finding]]:
     data_dir = os.path.abspath(data_dir or load.default_data_dir())
-    if data_dir in _PIN["read"]:
-        return _PIN["read"][data_dir]
+    return _PIN.once(data_dir, lambda: _read(data_dir))
+
+
+def _read(data_dir: str) -> tuple[model.Facts | None, list[Finding]]:
     key = (data_dir, load.shown_path(data_dir), _stamp(data_dir))
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _load_cached(data_dir)
-    if _PIN["depth"]:
-        _PIN["read"][data_dir] = _CACHE[key]
     return _CACHE[key]
 
 
