@@ -75,6 +75,17 @@ def site_sizes(site: str) -> dict:
             "history_over_site": history / total if total else None, "api_gzip_bytes": api}
 
 
+def _record(out: str, json_name: str, md_name: str, results: dict, report: str) -> None:
+    """The figures as JSON and as the report, under benchmarks/; the report on stdout too."""
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, json_name), "w") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(out, md_name), "w") as f:
+        f.write(report)
+    print(report)
+
+
 def check_speed(as_of: dt.date) -> dict:
     from xenhowto.checking.run import run
     from xenhowto.project import load
@@ -189,13 +200,7 @@ def builder_main(args) -> int:
     results = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "machine": f"{os.cpu_count()} cores", "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
                "rounds": ROUNDS, "changes": args.builder_changes, "sites": figures}
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "builder.json"), "w") as f:
-        json.dump(results, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(args.out, "BUILDER.md"), "w") as f:
-        f.write(builder_report(results))
-    print(builder_report(results))
+    _record(args.out, "builder.json", "BUILDER.md", results, builder_report(results))
     return 0
 
 
@@ -258,13 +263,7 @@ def main() -> int:
         results["cold_guide"] = cold_guide(args.runs)
         results["every"] = every_setup(as_of, [int(n) for n in args.samples.split(",")])
         results["builder"] = builder_figures(site if os.path.isdir(site) else None)
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump(results, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
-        f.write(markdown_report(results))
-    print(markdown_report(results))
+    _record(args.out, "results.json", "RESULTS.md", results, markdown_report(results))
     return 0
 
 

@@ -93,30 +93,30 @@ def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.E
     # what the example reads: the directive, the values, the facts and the
     # setup model (each read again only when its files change, so the same
     # objects while they do not; kept in the entry, so their ids stay theirs)
+    # and the template's source as it is now
+    env, name = examples._env, piece.directive.get("template")
     try:
         facts = facts or load_facts()
         setup_model = model.load()
-    except HowtoError:
-        facts = setup_model = None  # from_directive says what is wrong
-    env = examples._env  # the templates: the environment and the template's source as it is now
-    name = piece.directive.get("template") if hasattr(piece.directive, "get") else None
-    try:
         source = env.loader.get_source(env, name + ".j2")[0] if name else None
-    except Exception:  # a missing template: from_directive says so
-        source, facts = None, None
+    except Exception:  # unreadable data or a missing template: from_directive says what is wrong
+        return _filled(piece, values, ctx, facts)
     key = (piece.kind, piece.directive.raw, repr(sorted(values.items(), key=lambda kv: kv[0])),
            id(facts), id(setup_model), id(env), source)
     kept = _EXAMPLES.get(key)
-    if kept is None or kept[0] is not facts or kept[1] is not setup_model or kept[2] is not env or facts is None:
-        try:
-            ex = examples.from_directive(piece.kind, piece.directive, overrides=values, facts=facts)
-        except DirectiveError as e:
-            raise HowtoError(f"{ctx.path}:{piece.directive.line}: [[!{piece.kind}]]: {e}; "
-                             "the guides are made from the page, so fix it first") from None
+    if kept is None or kept[0] is not facts or kept[1] is not setup_model or kept[2] is not env:
         if len(_EXAMPLES) > 4096:
             _EXAMPLES.clear()
-        kept = _EXAMPLES[key] = (facts, setup_model, env, ex)
+        kept = _EXAMPLES[key] = (facts, setup_model, env, _filled(piece, values, ctx, facts))
     return copy.copy(kept[3])
+
+
+def _filled(piece, values: dict, ctx: PageContext, facts) -> examples.Example:
+    try:
+        return examples.from_directive(piece.kind, piece.directive, overrides=values, facts=facts)
+    except DirectiveError as e:
+        raise HowtoError(f"{ctx.path}:{piece.directive.line}: [[!{piece.kind}]]: {e}; "
+                         "the guides are made from the page, so fix it first") from None
 
 
 def snippet_markdown(ex: examples.Example) -> str:

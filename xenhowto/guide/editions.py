@@ -22,9 +22,7 @@ changed, and of those only the changed steps (``matrix._remembered``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 
 from xenhowto import diskcache
 from xenhowto.findings import HowtoError
