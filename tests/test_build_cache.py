@@ -430,3 +430,53 @@ def test_the_same_data_elsewhere_keeps_its_own_paths(tmp_path, cache):
     second = load_facts(str(two))
     assert all(str(one) in p.where.path for p in first.packages)
     assert all(str(two) in p.where.path for p in second.packages)
+
+
+# -- `mkdocs serve` ------------------------------------------------------------------------------------
+
+def test_the_first_rebuild_of_a_serve_session_redoes_only_what_the_edit_changed(tmp_path, cache, monkeypatch):
+    """`mkdocs serve`'s first build computes the page's results instead of
+    reading them (buildcache.prepare_serve): the first rebuild after an edit
+    in a step then parses again, per day, only the part of the page the edit
+    is in, and fills as many examples as each later rebuild."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from xenhowto.guide import build as guide_build
+    from xenhowto.guide import compose, fragments
+    from xenhowto.ikiwiki import directives
+
+    root = tmp_path / "project"
+    root.mkdir()
+    MiniProject(root).write(PAGE, (ROOT / "docs" / PAGE).read_text(encoding="utf-8"))
+    monkeypatch.chdir(root)
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")), dirty=False)  # the caches warm
+    # a new process: what this one kept is set aside while the session runs
+    saved = [(m, dict(m)) for m in (fragments._PARTS, directives._RENDERED, compose._EXAMPLES,
+                                    guide_build._PARSED, guide_build._PROSE, buildcache._PIECES)]
+    for memo, _ in saved:
+        memo.clear()
+    done = collections.Counter()
+    parse_part, fill = fragments._parse, compose._filled
+    monkeypatch.setattr(fragments, "_parse", lambda *a: done.update(["part"]) or parse_part(*a))
+    monkeypatch.setattr(compose, "_filled", lambda *a: done.update(["example"]) or fill(*a))
+    page = root / "docs" / PAGE
+    text = page.read_text(encoding="utf-8")
+    line = "If you want to use RAIDframe for the dom0, there are no special issues"
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config, dirty=False)
+        rebuilds = []
+        for i in range(3):
+            page.write_text(text.replace(line, f"{line} (edit {i})"), encoding="utf-8")
+            done.clear()
+            build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")), dirty=False)
+            rebuilds.append(dict(done))
+    finally:
+        for memo, kept in saved:
+            memo.clear()
+            memo.update(kept)
+    days = 3  # the build's and the named setups' two (no history while serving)
+    assert rebuilds[0] == rebuilds[1] == rebuilds[2], rebuilds
+    assert rebuilds[0]["part"] == days and rebuilds[0].get("example", 0) < 50, rebuilds

@@ -67,3 +67,40 @@ def test_a_template_edited_in_place_is_filled_anew(tmp_path, monkeypatch):
     path = copy / f"{name}.j2"
     path.write_text(path.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
     assert compose.example_for(piece, values, ctx).content != first.content
+
+
+def _fresh_parse(text, ctx):
+    """The steps parsed with no part kept from before."""
+    kept = dict(fragments._PARTS)
+    fragments._PARTS.clear()
+    try:
+        return fragments.parse(text, ctx)
+    finally:
+        fragments._PARTS.clear()
+        fragments._PARTS.update(kept)
+
+
+@pytest.mark.parametrize("edit", ["in a step", "lines added above a step"])
+def test_a_reparse_after_an_edit_is_a_fresh_parse_and_shares_the_other_parts(edit):
+    """`mkdocs serve` parses the page again after each edit: the parts of the
+    page the edit did not touch are the steps of the parse before (the same
+    objects), and the whole is what parsing the edited page afresh gives."""
+    project = load(str(ROOT / "mkdocs.yml"))
+    text = (ROOT / "docs" / build.HOWTO).read_text(encoding="utf-8")
+    ctx = build.page_context(project, dt.date(2026, 12, 1))
+    line = "Now, you have a system that will boot Xen and the dom0 kernel, but not"  # a step mid-page
+    assert text.count(line) == 1
+    edited = text.replace(line, line + (" (edited)" if edit == "in a step" else "\n\nA new paragraph.\n"))
+    before = fragments.parse(text, ctx)
+    after = fragments.parse(edited, ctx)
+    assert after == _fresh_parse(edited, ctx)
+    changed = [s.id for s in after if "A new paragraph." in str(s.pieces) or "(edited)" in str(s.pieces)]
+    assert len(changed) == 1
+    shared = {s.id for s in after if any(s is b for b in before)}
+    if edit == "in a step":
+        assert shared == {s.id for s in after} - set(changed)
+    else:  # the steps after the edit moved: copies with their new lines
+        below = text.split("\n").index(line) + 1
+        moved = {s.id for s in after if s.line > below}
+        assert moved and shared.isdisjoint(moved) and shared.isdisjoint(changed)
+        assert shared == {s.id for s in after} - moved - set(changed)

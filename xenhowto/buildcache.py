@@ -22,27 +22,45 @@ neither the validators nor the API's feed and calendar libraries).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 
 from xenhowto import diskcache, digest
 
 
+# What a rebuild after an edit reuses from the process when the build before
+# it computed them, not when it read them from disk: the parsed steps' prose,
+# the fact directives' output, the examples filled, the builder's pieces.
+SERVE_WARM_KINDS = ("expansion", "page-examples", "steps", "guide-page", "builder", "builder-edition")
+_warm_next_build = False
+_recomputing = contextlib.ExitStack()
+
+
 def begin() -> None:
-    """A build begins: it takes the facts and the files its keys read as they
-    are now, once (``facts.pin``, ``digest.pin``; `mkdocs serve` reads them
+    """A build begins: it takes the facts, the setup model and the files its
+    keys read as they are now, once (``facts.pin``, ``model.pin``, ``digest.pin``; `mkdocs serve` reads them
     anew for each rebuild)."""
     from xenhowto import facts
+    from xenhowto.guide import model
 
+    global _warm_next_build
     facts.pin(fresh=True)
+    model.pin(fresh=True)
     digest.pin(fresh=True)
+    if _warm_next_build:
+        _warm_next_build = False
+        _recomputing.enter_context(diskcache.recomputing(SERVE_WARM_KINDS))
 
 
 def prepare_serve() -> None:
     """`mkdocs serve` starts: read now what the first rebuild after an edit
     needs and a build with warm caches does not (the facts, the setup model,
-    the snippet templates compiled), so that the first preview after an
-    edit is as quick as the next ones."""
+    the snippet templates compiled), and have the first build compute the
+    page's results (``SERVE_WARM_KINDS``) instead of reading them, so that
+    the first preview after an edit is as quick as the next ones."""
+    global _warm_next_build
+    _warm_next_build = True
     from xenhowto import examples
     from xenhowto.facts import load_with_findings
     from xenhowto.findings import HowtoError
@@ -60,8 +78,11 @@ def prepare_serve() -> None:
 
 def end() -> None:
     from xenhowto import facts
+    from xenhowto.guide import model
 
+    _recomputing.close()
     facts.unpin()
+    model.unpin()
     digest.unpin()
     diskcache.prune()  # at most once a day
 

@@ -8,6 +8,7 @@ least recently used first, any beyond ``MAX_BYTES``."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import pickle
 import time
@@ -32,6 +33,23 @@ def directory(*parts: str) -> str:
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 MISSING = object()  # what lookup returns for no entry
 
+# Kinds whose entries are computed anew, not read (``recomputing``).
+_RECOMPUTE: frozenset = frozenset()
+
+
+@contextlib.contextmanager
+def recomputing(kinds):
+    """Within: the entries of ``kinds`` are misses (and are written again), so
+    what computing them keeps in the process is kept (`mkdocs serve`'s
+    first build, ``buildcache.prepare_serve``)."""
+    global _RECOMPUTE
+    before = _RECOMPUTE
+    _RECOMPUTE = before | frozenset(kinds)
+    try:
+        yield
+    finally:
+        _RECOMPUTE = before
+
 
 def lookup(kind: str, digest: str, expect: type | tuple = object):
     """The value kept under ``digest``, or ``MISSING``: an entry that cannot be
@@ -39,6 +57,9 @@ def lookup(kind: str, digest: str, expect: type | tuple = object):
     miss, and only costs the time to compute it again."""
     from xenhowto.inputs import InputError, read_bytes
 
+    if kind in _RECOMPUTE:
+        counts[kind, "miss"] += 1
+        return MISSING
     path = directory(f"{kind}-{digest}.pickle")
     try:
         value = pickle.loads(read_bytes(path, MAX_ENTRY_BYTES, "cache entry"))

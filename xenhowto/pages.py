@@ -33,7 +33,14 @@ def is_wiki_page(src_uri: str) -> bool:
 
 
 def wiki_sources(docs_dir: str) -> list[str]:
-    """src_uris of the .mdwn pages under docs_dir, sorted (deterministic)."""
+    """src_uris of the .mdwn pages under docs_dir, sorted (deterministic); a
+    build lists them once (``digest.once``: each page context and key asks)."""
+    from xenhowto import digest
+
+    return list(digest.once(("wiki-sources", docs_dir), lambda: _wiki_sources(docs_dir)))
+
+
+def _wiki_sources(docs_dir: str) -> list[str]:
     found = []
     for root, dirs, files in os.walk(docs_dir):
         dirs.sort()

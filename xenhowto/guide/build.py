@@ -43,7 +43,7 @@ def _parse(project: Project, text: str, as_of: dt.date) -> tuple:
     if inputs not in _PROSE and len(_PROSE) > 8:
         _PROSE.clear()
     memo = _PROSE.setdefault(inputs, {})
-    parsed = fragments.parse(text, ctx)
+    parsed = fragments.parse(text, ctx, shared_as=inputs)
     for step in parsed:
         for piece in step.pieces:
             if piece.text is not None:
@@ -80,6 +80,13 @@ def _parsed(project: Project, as_of: dt.date) -> tuple[str, str, tuple]:
     the page's steps).  Parsing the page takes most of a cold `howto guide`,
     so the steps are kept on disk under that digest (a stale entry can never
     match)."""
+    from xenhowto import digest
+
+    # once per build: the builder, the guide pages and their keys each ask for every day's steps
+    return digest.once(("guide-steps", project, as_of), lambda: _parsed_now(project, as_of))
+
+
+def _parsed_now(project: Project, as_of: dt.date) -> tuple[str, str, tuple]:
     from xenhowto import diskcache, digest
 
     text, problems = read_page(os.path.join(project.docs_dir, HOWTO))
@@ -107,12 +114,28 @@ def steps_digest(project: Project, as_of: dt.date) -> str:
 
     key, inputs, parsed = _parsed(project, as_of)
     if (key, "content") not in _PARSED:
-        _PARSED[key, "content"] = digest.of(inputs, [
-            [s.id, s.title, s.order, s.when,
-             [[p.when, p.text, p.kind, p.markdown,
-               [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]
-            for s in sorted(parsed, key=lambda s: (s.order, s.line))])
+        in_order = sorted(parsed, key=lambda s: (s.order, s.line))
+        _PARSED[key, "content"] = digest.of(inputs, [_step_digest(s) for s in in_order])
     return _PARSED[key, "content"]
+
+
+# id(step) -> (the step, its digest): the parser shares the steps of the page's
+# unedited parts between parses (fragments.parse), so a rebuild digests the edited ones only
+_STEP_DIGESTS: dict[int, tuple] = {}
+
+
+def _step_digest(s: fragments.Step) -> str:
+    from xenhowto import digest
+
+    kept = _STEP_DIGESTS.get(id(s))
+    if kept is None or kept[0] is not s:
+        if len(_STEP_DIGESTS) > 4096:
+            _STEP_DIGESTS.clear()
+        kept = _STEP_DIGESTS[id(s)] = (s, digest.of([
+            s.id, s.title, s.order, s.when,
+            [[p.when, p.text, p.kind, p.markdown,
+              [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]))
+    return kept[1]
 
 
 def guide_for(project: Project, given: dict, as_of: dt.date) -> compose.Guide:

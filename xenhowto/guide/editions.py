@@ -75,10 +75,14 @@ def _retext(ed: dict, ids: list[int]) -> dict:
 class _Interned:
     def __init__(self):
         self.items: list = []
-        self._index: dict[str, int] = {}
+        self._index: dict[tuple, int] = {}
 
     def add(self, value) -> int:
-        key = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        # a text is its own key (most values are texts); anything else its JSON
+        if isinstance(value, str):
+            key = (True, value)
+        else:
+            key = (False, json.dumps(value, sort_keys=True, ensure_ascii=False))
         if key not in self._index:
             self._index[key] = len(self.items)
             self.items.append(value)

@@ -47,8 +47,10 @@ def _and(conds: list) -> list | None:
     return out
 
 
-def _flattened(text: str, ctx: PageContext, depth: int = 0, line: int | None = None):
-    """The page with data directives replaced by what they generate, so that
+def _flattened(text: str, ctx: PageContext, depth: int = 0, line: int | None = None, tokens=None,
+               start: int = 0, stop: int | None = None, kept_ctx=None):
+    """The page (``text[start:stop]``, whose tokens are ``tokens``; all of it
+    by default) with data directives replaced by what they generate, so that
     the examples and regions they generate are seen by the step parser: as
     its text between structure and example directives (str) and those
     directives, in order.  Generated text is read three levels deep.  A
@@ -60,30 +62,94 @@ def _flattened(text: str, ctx: PageContext, depth: int = 0, line: int | None = N
 
     from xenhowto.ikiwiki import directives
 
-    pos = 0
-    for token in scan(text):
+    pos = start
+    for token in scan(text) if tokens is None else tokens:
         if not isinstance(token, Directive):
             continue
         if token.name in STRUCTURE + EXAMPLE_KINDS:
             yield text[pos:token.start]
-            yield token if line is None else dataclasses.replace(token, line=line)
+            # its page line; not where in which text it was (each edit above it would move that)
+            yield dataclasses.replace(token, line=token.line if line is None else line, start=0, end=len(token.raw))
             pos = token.end
             continue
         module = directives.REGISTRY.get(token.name)
         if module is None or module.WIKI_NATIVE or depth > 3:
             continue
         try:
-            generated = directives.render(module, token, ctx)
+            generated = directives.render(module, token, ctx, kept_ctx)
         except DirectiveError:
             continue  # the page build reports it; a guide leaves the directive to fail there
         yield text[pos:token.start]
-        yield from _flattened(generated, ctx, depth + 1, token.line if line is None else line)
+        yield from _flattened(generated, ctx, depth + 1, token.line if line is None else line, kept_ctx=kept_ctx)
         pos = token.end
-    yield text[pos:]
+    yield text[pos:stop]
 
 
-def parse(text: str, ctx: PageContext) -> list[Step]:
-    """The steps of the page, in page order."""
+def _chunks(text: str, tokens: tuple):
+    """(start, stop, tokens) of the parts of ``text`` that each end with a
+    [[!endstep]] of the page (the last: the rest).  After an [[!endstep]] the
+    parser's state is empty whatever came before, so each part parses alone
+    as it does within the page."""
+    start, first = 0, 0
+    for i, token in enumerate(tokens):
+        if isinstance(token, Directive) and token.name == "endstep":
+            yield start, token.end, tokens[first:i + 1]
+            start, first = token.end, i + 1
+    yield start, len(text), tokens[first:]
+
+
+# (a part's text, the context's key, shared_as) -> (facts, setup model, the
+# part's first line, its steps): after an edit a rebuild parses again only the
+# part it is in
+_PARTS: dict[tuple, tuple] = {}
+_PARTS_MAX = 512
+
+
+def parse(text: str, ctx: PageContext, shared_as: str | None = None) -> list[Step]:
+    """The steps of the page, in page order.  The steps of a part of the page
+    parsed before in the same context are the same objects (their readers
+    never change them); ``shared_as``: a digest of what else the caller
+    fills in them (``guide.build``: the prose's markdown), so that only
+    parses that fill in the same share them."""
+    from xenhowto.ikiwiki import directives
+
+    kept_ctx = directives.kept_context(ctx)
+    tokens = tuple(scan(text))
+    steps: list[Step] = []
+    line, counted = 1, 0
+    for start, stop, part in _chunks(text, tokens):
+        if kept_ctx is None:
+            steps += _parse(_flattened(text, ctx, tokens=part, start=start, stop=stop))
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        key = (text[start:stop], kept_ctx[0], shared_as)
+        kept = _PARTS.get(key)
+        if kept is None or kept[0] is not kept_ctx[1] or kept[1] is not kept_ctx[2]:
+            found = _parse(_flattened(text, ctx, tokens=part, start=start, stop=stop, kept_ctx=kept_ctx))
+            if len(_PARTS) >= _PARTS_MAX:
+                del _PARTS[next(iter(_PARTS))]  # the oldest
+            kept = _PARTS[key] = (kept_ctx[1], kept_ctx[2], line, found)
+        if kept[2] != line:  # lines were added or removed above the part
+            kept = _PARTS[key] = (kept[0], kept[1], line, _moved(kept[3], line - kept[2]))
+        steps += kept[3]
+    return steps
+
+
+def _moved(steps: list[Step], by: int) -> list[Step]:
+    """``steps`` as found ``by`` lines further down the page."""
+    import dataclasses
+
+    def piece(p: Piece) -> Piece:
+        if p.directive is None:
+            return p
+        return dataclasses.replace(p, directive=dataclasses.replace(p.directive, line=p.directive.line + by))
+
+    return [dataclasses.replace(s, line=s.line + by, pieces=[piece(p) for p in s.pieces]) for s in steps]
+
+
+def _parse(flattened) -> list[Step]:
+    """The steps of a flattened page (``_flattened``)."""
     from xenhowto.ikiwiki.directives import step as step_directive
     from xenhowto.ikiwiki.directives import when as when_directive
 
@@ -97,7 +163,7 @@ def parse(text: str, ctx: PageContext) -> list[Step]:
             current.pieces.append(Piece(when=_and(stack), text="".join(buf)))
         buf.clear()
 
-    for token in _flattened(text, ctx):
+    for token in flattened:
         if isinstance(token, str):
             buf.append(token)
             continue

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from xenhowto.facts.load import shown_path
 from xenhowto.findings import Finding, HowtoError
 from xenhowto.guide import conditions
+from xenhowto.pinning import Pin
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "data")
 FREE_KINDS = ("size", "number", "name", "mac", "pci", "nic", "device")
@@ -167,10 +168,28 @@ def _digest(directory: str) -> str:
     return h.hexdigest()[:32]
 
 
+_PIN = Pin()  # while pinned: directory -> what was read first
+
+
+def pin(fresh: bool = False) -> None:
+    """From now until ``unpin``, the files' times are checked once per
+    directory: a build asks for the model thousands of times, and takes it as
+    it was when it began (``facts.pin`` does the same for the facts)."""
+    _PIN.pin(fresh)
+
+
+def unpin() -> None:
+    _PIN.unpin()
+
+
 def checked(directory: str | None = None) -> tuple[SetupModel | None, list[Finding]]:
     """The setup model and the problems of data/setup.yaml, read again when
     the file or its schema changes (`mkdocs serve` rebuilds in one process)."""
     directory = os.path.abspath(directory or data_dir())
+    return _PIN.once(directory, lambda: _checked_now(directory))
+
+
+def _checked_now(directory: str) -> tuple[SetupModel | None, list[Finding]]:
     stamp = []
     for path in (os.path.join(directory, "setup.yaml"), os.path.join(directory, "schema", "setup.schema.json")):
         try:

@@ -86,15 +86,14 @@ FROM_FACTS = frozenset({
 _RENDERED: dict[tuple, tuple] = {}
 
 
-def render(module: ModuleType, d, ctx) -> str:
-    """``module.render(d, ctx)``.  A fact directive's text is kept while the
-    facts and the setup model it reads are the same objects (they are read
-    again when their files change): the site's expansion, the examples' and
-    the guides' parses of a page render the same directives, and a rebuild
-    after an edit renders them all again.  Not while the export records
-    sources (it asks each directive what it read)."""
-    if d.name not in FROM_FACTS or ctx.sources is not None:
-        return module.render(d, ctx)
+def kept_context(ctx) -> tuple | None:
+    """What a kept result made from a page's text in ``ctx`` is kept under
+    besides that text: the context's settings, the date and the facts and
+    setup model read (the objects, held so that their ids stay theirs); None
+    when nothing may be kept (the export records sources, the data cannot
+    be read)."""
+    if ctx.sources is not None:
+        return None
     from xenhowto import asof
     from xenhowto.facts import load_with_findings
     from xenhowto.findings import HowtoError
@@ -107,11 +106,28 @@ def render(module: ModuleType, d, ctx) -> str:
         setup_model = model.load()
         when = ctx.as_of or asof.resolve()
     except HowtoError:
-        return module.render(d, ctx)  # it says what is wrong
+        return None
     if facts is None:
+        return None
+    return ((ctx.target, ctx.page, ctx.path, when, ctx.templates_dir, ctx.wiki_url, ctx.nesting,
+             frozenset(ctx.site_pages.items()), ctx.known_wiki_pages, id(facts), id(setup_model)), facts, setup_model)
+
+
+def render(module: ModuleType, d, ctx, kept_ctx: tuple | None = None) -> str:
+    """``module.render(d, ctx)``.  A fact directive's text is kept while the
+    facts and the setup model it reads are the same objects (they are read
+    again when their files change): the site's expansion, the examples' and
+    the guides' parses of a page render the same directives, and a rebuild
+    after an edit renders them all again.  Not while the export records
+    sources (it asks each directive what it read).  ``kept_ctx``: the
+    caller's ``kept_context(ctx)``, when it has it."""
+    if d.name not in FROM_FACTS or ctx.sources is not None:
         return module.render(d, ctx)
-    key = (d.raw, ctx.target, ctx.page, ctx.path, when, ctx.templates_dir, ctx.wiki_url, ctx.nesting,
-           frozenset(ctx.site_pages.items()), ctx.known_wiki_pages, id(facts), id(setup_model))
+    context = kept_ctx or kept_context(ctx)
+    if context is None:
+        return module.render(d, ctx)  # it says what is wrong
+    key, facts, setup_model = context
+    key = (d.raw, key)
     kept = _RENDERED.get(key)
     if kept is None or kept[0] is not facts or kept[1] is not setup_model:
         out = module.render(d, ctx)  # a DirectiveError is not kept

@@ -13,13 +13,12 @@ STACK = "when_stack"
 
 
 # [[!when]]'s text -> (the setup model it was checked against, its condition):
-# the site, the examples and each day's guides read the same regions
+# the site, the examples and each day's guides read the same regions.  The
+# condition is shared by its readers, who never change it (as with the scan's tokens).
 _PARSED: dict[str, tuple] = {}
 
 
 def parse_condition(d: Directive) -> conditions.Cond:
-    import copy
-
     from xenhowto.findings import HowtoError
     from xenhowto.guide import model
 
@@ -32,7 +31,7 @@ def parse_condition(d: Directive) -> conditions.Cond:
         if len(_PARSED) > 4096:
             _PARSED.clear()
         kept = _PARSED[d.raw] = (setup_model, _parse_condition(d))  # a DirectiveError is not kept
-    return copy.deepcopy(kept[1])
+    return kept[1]
 
 
 def _parse_condition(d: Directive) -> conditions.Cond:
