@@ -156,6 +156,19 @@ def test_the_linear_scan_means_what_the_reference_patterns_mean(text):
     assert _tokens(text) == _reference_scan(text)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(_syntax, st.integers(min_value=1, max_value=3))
+@example("[[!x d=<<EOF", 1)
+@example("[[!x a=\"\"\"b", 2)
+def test_line_breaks_at_the_end_change_no_token(text, breaks):
+    """scan() gives a text the tokens of the text without its last line breaks
+    (it scans the page as read and as Python-Markdown hands it over once)."""
+    from xenhowto.ikiwiki.syntax import _scan
+
+    assert list(_scan(text + "\n" * breaks)) == list(_scan(text.rstrip("\n")))
+    assert list(scan(text + "\n" * breaks)) == list(_scan(text + "\n" * breaks))
+
+
 def test_an_unclosed_directive_is_read_once_not_backtracked():
     # ikiwiki's pattern would try every way to split these lines (minutes for 25);
     # each parameter position is read at most once

@@ -94,11 +94,16 @@ def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.E
     # setup model (each read again only when its files change, so the same
     # objects while they do not; kept in the entry, so their ids stay theirs)
     # and the template's source as it is now
+    from xenhowto import digest
+
     env, name = examples._env, piece.directive.get("template")
     try:
         facts = facts or load_facts()
         setup_model = model.load()
-        source = env.loader.get_source(env, name + ".j2")[0] if name else None
+        source = None
+        if name:  # read once per build (as the caches' keys read their files); every time outside one
+            source = digest.once(("snippet-template", id(env), name),
+                                 lambda: env.loader.get_source(env, name + ".j2")[0])
     except Exception:  # unreadable data or a missing template: from_directive says what is wrong
         return _filled(piece, values, ctx, facts)
     key = (piece.kind, piece.directive.raw, repr(sorted(values.items(), key=lambda kv: kv[0])),

@@ -294,21 +294,44 @@ class _Scanner:
         return self.text[at:end], self.text[end + 1 : close]
 
 
-_SCANNED: dict[str, tuple] = {}  # text -> its tokens: a build scans the same page text many times
-_SCANNED_MAX = 64
+# text -> its tokens, the most recently used last: a build scans the same page
+# text many times, between the hundreds of short texts directives generate.
+# Kept while their texts are 4 million characters in all (the HOWTO: 50,000).
+_SCANNED: dict[str, tuple] = {}
+_SCANNED_CHARS = 4_000_000
+_kept_chars = 0
 
 
 def scan(text: str) -> Iterator[Token]:
     """Yield the directives, wikilinks, escapes and unclosed directives of ``text``
     in source order.  Anything else is plain markdown and is not yielded.
     (The tokens are never changed by their readers, so a text's are kept.)"""
-    tokens = _SCANNED.get(text)
-    if tokens is None:
-        tokens = tuple(_scan(text))
-        if len(_SCANNED) >= _SCANNED_MAX:
-            del _SCANNED[next(iter(_SCANNED))]  # the oldest
-        _SCANNED[text] = tokens
+    tokens = _SCANNED.pop(text, None)
+    if tokens is not None:
+        _SCANNED[text] = tokens  # used now: the last to go
+    else:
+        # Line breaks at the end close nothing and open nothing: the text has the
+        # tokens of the text without them (the page as read, and as Python-Markdown
+        # hands it over with "\n\n" added, are scanned once)
+        base = text.rstrip("\n")
+        tokens = _SCANNED.get(base) if base != text else None
+        if tokens is None:
+            tokens = tuple(_scan(base))
+        _keep(base, tokens)
+        _keep(text, tokens)
     return iter(tokens)
+
+
+def _keep(text: str, tokens: tuple) -> None:
+    global _kept_chars
+    if _SCANNED.pop(text, None) is not None:
+        _kept_chars -= len(text)
+    while _SCANNED and _kept_chars + len(text) > _SCANNED_CHARS:
+        oldest = next(iter(_SCANNED))  # the least recently used
+        del _SCANNED[oldest]
+        _kept_chars -= len(oldest)
+    _SCANNED[text] = tokens
+    _kept_chars += len(text)
 
 
 def _scan(text: str) -> Iterator[Token]:
