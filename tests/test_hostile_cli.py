@@ -114,6 +114,19 @@ def test_a_broken_setup_model_is_findings_for_guide_and_breaks_no_other_command(
     assert howto("--help", env=env).returncode == 0
 
 
+def test_build_checks_the_data_it_reads(tmp_path):
+    """HOWTO_DATA_DIR's data, not the project's, is what a build reads: its
+    problems stop the build before MkDocs runs, with their file and line."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "xen_releases.yaml").write_text("releases: [\n")
+    site = tmp_path / "site"
+    built = howto("build", "-d", str(site), env={"HOWTO_DATA_DIR": str(data), "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert "xen_releases.yaml:2" in built.stderr and "nothing was built" in built.stderr, built.stderr
+    assert not site.exists()
+
+
 def test_a_corrupt_or_strange_cache_only_costs_time(tmp_path):
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     first = howto("guide", "--as-of", AS_OF, env=env)

@@ -99,7 +99,8 @@ def _remove_leftovers(target: str) -> None:
 def build(config_file: str = "mkdocs.yml", site_dir: str | None = None, as_of: str | None = None,
           quiet: bool = False) -> str:
     project = load(config_file)
-    check_data(os.path.join(project.root, "data"))
+    # the data the build reads: HOWTO_DATA_DIR's, else the project's (ikiwiki.directives._facts.data_dir)
+    check_data(os.environ.get("HOWTO_DATA_DIR") or os.path.join(project.root, "data"))
     target = os.path.realpath(site_dir or project.site_dir)  # a symlinked site: swap the real directory
     parent = os.path.dirname(target)
     if os.path.lexists(target) and not os.path.isdir(target):
