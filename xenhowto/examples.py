@@ -27,6 +27,7 @@ import jinja2
 
 from xenhowto.ikiwiki.context import DirectiveError
 from xenhowto.ikiwiki.syntax import Directive
+from xenhowto.memo import KeptWhile
 
 KINDS = ("shell", "file", "output")
 HOSTS = ("dom0", "domU")
@@ -168,7 +169,7 @@ def _content_line(d: Directive, content: str) -> int:
     return d.line + (d.raw.count("\n", 0, at) if at >= 0 else 0)
 
 
-_DEFAULTS: dict = {}  # (id(facts), id(setup model), as_of) -> (facts, model, values)
+_DEFAULTS = KeptWhile(limit=512)  # as_of -> the values, while the facts and setup model are those
 
 
 def page_defaults(as_of) -> dict:
@@ -184,13 +185,8 @@ def page_defaults(as_of) -> dict:
         return {}
     try:
         facts, m = load_facts(), model.load()
-        key = (id(facts), id(m), as_of)
-        if key not in _DEFAULTS:
-            if len(_DEFAULTS) > 512:
-                _DEFAULTS.clear()
-            # holding facts and model keeps their ids from being reused
-            _DEFAULTS[key] = (facts, m, dict(resolve({}, as_of, facts=facts, setup_model=m).values, as_of=as_of))
-        return dict(_DEFAULTS[key][2])
+        return dict(_DEFAULTS.get_or_make(as_of, (facts, m), lambda: dict(
+            resolve({}, as_of, facts=facts, setup_model=m).values, as_of=as_of)))
     except HowtoError:
         return {}
 

@@ -19,6 +19,7 @@ from xenhowto.guide.fragments import Step, applies
 from xenhowto.guide.setup import Setup
 from xenhowto.findings import HowtoError
 from xenhowto.ikiwiki.context import GUIDE, DirectiveError, PageContext
+from xenhowto.memo import KeptWhile
 
 
 @dataclass
@@ -81,8 +82,8 @@ def fill_values(text: str, values: dict) -> str:
 
 # `mkdocs serve` composes the same pieces again after each edit:
 # (kind, directive, values, ids of the facts, setup model and templates, the
-# template's source) -> (facts, model, templates, example)
-_EXAMPLES: dict[tuple, tuple] = {}
+# template's source) -> the example, while the facts, model and templates are those
+_EXAMPLES = KeptWhile(limit=4096)
 
 
 def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.Example:
@@ -108,12 +109,7 @@ def example_for(piece, values: dict, ctx: PageContext, facts=None) -> examples.E
         return _filled(piece, values, ctx, facts)
     key = (piece.kind, piece.directive.raw, repr(sorted(values.items(), key=lambda kv: kv[0])),
            id(facts), id(setup_model), id(env), source)
-    kept = _EXAMPLES.get(key)
-    if kept is None or kept[0] is not facts or kept[1] is not setup_model or kept[2] is not env:
-        if len(_EXAMPLES) > 4096:
-            _EXAMPLES.clear()
-        kept = _EXAMPLES[key] = (facts, setup_model, env, _filled(piece, values, ctx, facts))
-    return copy.copy(kept[3])
+    return copy.copy(_EXAMPLES.get_or_make(key, (facts, setup_model, env), lambda: _filled(piece, values, ctx, facts)))
 
 
 def _filled(piece, values: dict, ctx: PageContext, facts) -> examples.Example:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from xenhowto.guide import conditions
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive, scan
+from xenhowto.memo import KeptWhile
 
 # The directive modules are imported when a page is parsed, not when parsed
 # steps are only read back (a cold `howto guide` with its steps cached).
@@ -98,11 +99,10 @@ def _chunks(text: str, tokens: tuple):
     yield start, len(text), tokens[first:]
 
 
-# (a part's text, the context's key, shared_as) -> (facts, setup model, the
-# part's first line, its steps): after an edit a rebuild parses again only the
-# part it is in
-_PARTS: dict[tuple, tuple] = {}
-_PARTS_MAX = 512
+# (a part's text, the context's key, shared_as) -> (the part's first line, its
+# steps), while the facts and setup model are those: after an edit a rebuild
+# parses again only the part it is in
+_PARTS = KeptWhile(limit=512)
 
 
 def parse(text: str, ctx: PageContext, shared_as: str | None = None) -> list[Step]:
@@ -123,16 +123,13 @@ def parse(text: str, ctx: PageContext, shared_as: str | None = None) -> list[Ste
             continue
         line += text.count("\n", counted, start)
         counted = start
-        key = (text[start:stop], kept_ctx[0], shared_as)
-        kept = _PARTS.get(key)
-        if kept is None or kept[0] is not kept_ctx[1] or kept[1] is not kept_ctx[2]:
-            found = _parse(_flattened(text, ctx, tokens=part, start=start, stop=stop, kept_ctx=kept_ctx))
-            if len(_PARTS) >= _PARTS_MAX:
-                del _PARTS[next(iter(_PARTS))]  # the oldest
-            kept = _PARTS[key] = (kept_ctx[1], kept_ctx[2], line, found)
-        if kept[2] != line:  # lines were added or removed above the part
-            kept = _PARTS[key] = (kept[0], kept[1], line, _moved(kept[3], line - kept[2]))
-        steps += kept[3]
+        key, made_from = (text[start:stop], kept_ctx[0], shared_as), kept_ctx[1:]
+        at, found = _PARTS.get_or_make(key, made_from, lambda: (line, _parse(_flattened(
+            text, ctx, tokens=part, start=start, stop=stop, kept_ctx=kept_ctx))))
+        if at != line:  # lines were added or removed above the part
+            found = _moved(found, line - at)
+            _PARTS.replace(key, made_from, (line, found))
+        steps += found
     return steps
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from xenhowto.ikiwiki.context import DirectiveError  # noqa: F401  (re-exported)
+from xenhowto.memo import KeptWhile
 
 from . import dated, endstep, endwhen, file, meta, netbsd_xen_kernels, output, shell, step, table, template, toc, value, when
 from . import (  # dated facts (xenhowto.facts)
@@ -83,7 +84,7 @@ FROM_FACTS = frozenset({
     "xen_guest_styles", "xen_guest_types", "xen_kernfs", "xen_pci_passthrough", "xen_uefi",
     "xen_upgrade_example", "xen_daemons", "xen_not_in_pkgsrc", "xen_packages", "xen_recommendation",
     "xen_toolstacks", "xen_versions_table"})
-_RENDERED: dict[tuple, tuple] = {}
+_RENDERED = KeptWhile(limit=4096)
 
 
 def kept_context(ctx) -> tuple | None:
@@ -127,14 +128,8 @@ def render(module: ModuleType, d, ctx, kept_ctx: tuple | None = None) -> str:
     if context is None:
         return module.render(d, ctx)  # it says what is wrong
     key, facts, setup_model = context
-    key = (d.raw, key)
-    kept = _RENDERED.get(key)
-    if kept is None or kept[0] is not facts or kept[1] is not setup_model:
-        out = module.render(d, ctx)  # a DirectiveError is not kept
-        if len(_RENDERED) > 4096:
-            _RENDERED.clear()
-        kept = _RENDERED[key] = (facts, setup_model, out)
-    return kept[2]
+    # a DirectiveError is not kept
+    return _RENDERED.get_or_make((d.raw, key), (facts, setup_model), lambda: module.render(d, ctx))
 
 
 def register(name: str, module: ModuleType) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from xenhowto.guide import conditions, labels
 from xenhowto.ikiwiki.context import DirectiveError, PageContext
 from xenhowto.ikiwiki.syntax import Directive
+from xenhowto.memo import KeptWhile
 
 WIKI_NATIVE = False
 STACK = "when_stack"
@@ -15,7 +16,7 @@ STACK = "when_stack"
 # [[!when]]'s text -> (the setup model it was checked against, its condition):
 # the site, the examples and each day's guides read the same regions.  The
 # condition is shared by its readers, who never change it (as with the scan's tokens).
-_PARSED: dict[str, tuple] = {}
+_PARSED = KeptWhile(limit=4096)
 
 
 def parse_condition(d: Directive) -> conditions.Cond:
@@ -26,12 +27,7 @@ def parse_condition(d: Directive) -> conditions.Cond:
         setup_model = model.load()
     except HowtoError:
         return _parse_condition(d)  # labels.check says what is wrong
-    kept = _PARSED.get(d.raw)
-    if kept is None or kept[0] is not setup_model:
-        if len(_PARSED) > 4096:
-            _PARSED.clear()
-        kept = _PARSED[d.raw] = (setup_model, _parse_condition(d))  # a DirectiveError is not kept
-    return kept[1]
+    return _PARSED.get_or_make(d.raw, (setup_model,), lambda: _parse_condition(d))  # a DirectiveError is not kept
 
 
 def _parse_condition(d: Directive) -> conditions.Cond:
