@@ -86,7 +86,7 @@ def _flattened(text: str, ctx: PageContext, depth: int = 0, line: int | None = N
     yield text[pos:stop]
 
 
-def _chunks(text: str, tokens: tuple):
+def _parts(text: str, tokens: tuple):
     """(start, stop, tokens) of the parts of ``text`` that each end with a
     [[!endstep]] of the page (the last: the rest).  After an [[!endstep]] the
     parser's state is empty whatever came before, so each part parses alone
@@ -117,7 +117,7 @@ def parse(text: str, ctx: PageContext, shared_as: str | None = None) -> list[Ste
     tokens = tuple(scan(text))
     steps: list[Step] = []
     line, counted = 1, 0
-    for start, stop, part in _chunks(text, tokens):
+    for start, stop, part in _parts(text, tokens):
         if kept_ctx is None:
             steps += _parse(_flattened(text, ctx, tokens=part, start=start, stop=stop))
             continue
