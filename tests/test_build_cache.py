@@ -398,6 +398,26 @@ def test_prune_drops_the_unused_and_the_least_recently_used(cache):
     assert diskcache.prune(max_age_days=0, max_bytes=0) == 0  # not again within a day
 
 
+def test_prune_comes_sooner_when_a_quarter_of_the_budget_was_written(cache):
+    """Within a day a prune runs again once more than a quarter of its byte
+    budget was written since the last one (counted across processes in its
+    marker); a marker that is not a regular file is replaced, never read."""
+    assert diskcache.prune(max_bytes=4000, every_seconds=0) == 0  # a prune now: nothing written since
+    diskcache.store("t", "a", b"x" * 600)
+    assert diskcache.prune(max_age_days=0, max_bytes=4000) == 0  # about 600 bytes: not yet
+    assert diskcache.lookup("t", "a") == b"x" * 600
+    diskcache.store("t", "b", b"x" * 600)
+    assert diskcache.prune(max_age_days=0, max_bytes=4000) == 2  # about 1,200 of 4,000: now
+    marker = diskcache.directory(".pruned")
+    diskcache.store("t", "c", b"x")
+    os.unlink(marker)
+    os.mkfifo(marker)
+    assert diskcache.prune(max_age_days=0, max_bytes=4000) == 1  # not a marker of ours: a prune now
+    diskcache.store("t", "d", b"x")
+    assert os.path.isfile(marker) and diskcache.prune(max_age_days=0, max_bytes=4000) == 0  # and a marker again
+    assert diskcache.lookup("t", "d") == b"x"
+
+
 def test_a_kept_expansion_still_fails_the_strict_build_with_its_message(tmp_path, cache, caplog):
     import logging
 

@@ -84,7 +84,7 @@ def end() -> None:
     facts.unpin()
     model.unpin()
     digest.unpin()
-    diskcache.prune()  # at most once a day
+    diskcache.prune()  # once a day, and sooner after a quarter of its budget was written
 
 
 def _cached(kind: str, key: str, compute):

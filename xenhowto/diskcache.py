@@ -3,8 +3,9 @@ a cold `howto` run need not recompute them; a stale entry can never match.
 Failing to read or write the cache only costs time, never correctness.
 
 Every edit of the page or the data makes new entries; ``prune`` (run by
-builds at most once a day) drops those unused for ``MAX_AGE_DAYS`` and,
-least recently used first, any beyond ``MAX_BYTES``."""
+builds once a day, and sooner when a quarter of ``MAX_BYTES`` was written
+since) drops those unused for ``MAX_AGE_DAYS`` and, least recently used
+first, any beyond ``MAX_BYTES``."""
 from __future__ import annotations
 
 import collections
@@ -17,7 +18,8 @@ from typing import Callable, TypeVar
 T = TypeVar("T")
 MAX_AGE_DAYS = 30
 MAX_BYTES = 1 << 30
-_PRUNED = ".pruned"  # its modification time: the last prune
+_PRUNED = ".pruned"  # its modification time: the last prune; its text: the bytes written since
+_written = 0  # bytes this process wrote that the marker does not count yet
 
 #: (kind, "hit" | "miss") -> how often, in this process: tests see what was recomputed.
 counts: collections.Counter = collections.Counter()
@@ -89,7 +91,10 @@ def store(kind: str, digest: str, value) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            size = f.tell()
         os.replace(tmp, path)  # readers see the whole entry or none
+        global _written
+        _written += size
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         try:
             os.unlink(tmp)
@@ -136,20 +141,28 @@ class SafeBytecodeCache:
 
 def prune(max_age_days: float = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, every_seconds: float = 86400) -> int:
     """Drop the entries not used for ``max_age_days``, then the least recently
-    used ones beyond ``max_bytes`` in all; at most once per ``every_seconds``.
-    How many were dropped."""
+    used ones beyond ``max_bytes`` in all; at most once per ``every_seconds``
+    unless more than a quarter of ``max_bytes`` was written since the last
+    prune (a day of edits and test runs can write gigabytes).  How many were
+    dropped."""
+    from xenhowto.inputs import InputError, read_bytes
+
+    global _written
     folder = directory()
     marker = os.path.join(folder, _PRUNED)
     now = time.time()
     try:
-        if now - os.stat(marker).st_mtime < every_seconds:
-            return 0
-    except OSError:
-        pass
+        last = os.stat(marker).st_mtime
+        grown = int(read_bytes(marker, 32, "cache marker").strip() or 0)
+    except (OSError, InputError, ValueError):  # none yet, or not ours: prune now
+        last, grown = 0.0, 0
+    grown, _written = grown + _written, 0
+    if now - last < every_seconds and grown <= max_bytes // 4:
+        _mark(marker, grown, last)
+        return 0
     try:
         os.makedirs(folder, exist_ok=True)
-        with open(marker, "w"):
-            pass
+        _mark(marker, 0, now)
         entries = []
         for e in os.scandir(folder):
             if e.name.endswith(".pickle") or e.name.endswith(".tmp"):
@@ -168,3 +181,18 @@ def prune(max_age_days: float = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, every_
             except OSError:
                 pass
     return dropped
+
+
+def _mark(marker: str, written: int, pruned_at: float) -> None:
+    """The marker: when the last prune was (its time) and the bytes written since (its text)."""
+    tmp = f"{marker}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="ascii") as f:
+            f.write(str(written))
+        os.utime(tmp, (pruned_at, pruned_at))
+        os.replace(tmp, marker)  # whatever was there (a FIFO put in its place too)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
