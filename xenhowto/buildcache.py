@@ -22,7 +22,6 @@ neither the validators nor the API's feed and calendar libraries).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 
@@ -34,13 +33,12 @@ from xenhowto import diskcache, digest
 # the fact directives' output, the examples filled, the builder's pieces.
 SERVE_WARM_KINDS = ("expansion", "page-examples", "steps", "guide-page", "builder", "builder-edition")
 _warm_next_build = False
-_recomputing = contextlib.ExitStack()
 
 
 def begin() -> None:
     """A build begins: it takes the facts, the setup model and the files its
-    keys read as they are now, once (``facts.pin``, ``model.pin``, ``digest.pin``; `mkdocs serve` reads them
-    anew for each rebuild)."""
+    keys read as they are now, once (``facts.pin``, ``model.pin``,
+    ``digest.pin``; `mkdocs serve` reads them anew for each rebuild)."""
     from xenhowto import facts
     from xenhowto.guide import model
 
@@ -48,9 +46,8 @@ def begin() -> None:
     facts.pin(fresh=True)
     model.pin(fresh=True)
     digest.pin(fresh=True)
-    if _warm_next_build:
-        _warm_next_build = False
-        _recomputing.enter_context(diskcache.recomputing(SERVE_WARM_KINDS))
+    diskcache.recompute(SERVE_WARM_KINDS if _warm_next_build else ())
+    _warm_next_build = False
 
 
 def prepare_serve() -> None:
@@ -80,7 +77,7 @@ def end() -> None:
     from xenhowto import facts
     from xenhowto.guide import model
 
-    _recomputing.close()
+    diskcache.recompute(())
     facts.unpin()
     model.unpin()
     digest.unpin()

@@ -9,7 +9,6 @@ first, any beyond ``MAX_BYTES``."""
 from __future__ import annotations
 
 import collections
-import contextlib
 import os
 import pickle
 import time
@@ -35,22 +34,15 @@ def directory(*parts: str) -> str:
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 MISSING = object()  # what lookup returns for no entry
 
-# Kinds whose entries are computed anew, not read (``recomputing``).
-_RECOMPUTE: frozenset = frozenset()
+_RECOMPUTE: frozenset = frozenset()  # kinds whose entries are computed anew, not read
 
 
-@contextlib.contextmanager
-def recomputing(kinds):
-    """Within: the entries of ``kinds`` are misses (and are written again), so
-    what computing them keeps in the process is kept (`mkdocs serve`'s
-    first build, ``buildcache.prepare_serve``)."""
+def recompute(kinds=()) -> None:
+    """From now on the entries of ``kinds`` (and no others) are misses, and are
+    written again: what computing them keeps in the process is then kept
+    (`mkdocs serve`'s first build, ``buildcache.prepare_serve``)."""
     global _RECOMPUTE
-    before = _RECOMPUTE
-    _RECOMPUTE = before | frozenset(kinds)
-    try:
-        yield
-    finally:
-        _RECOMPUTE = before
+    _RECOMPUTE = frozenset(kinds)
 
 
 def lookup(kind: str, digest: str, expect: type | tuple = object):

@@ -10,6 +10,7 @@ from xenhowto.guide import compose, fragments
 from xenhowto.guide.setup import Setup, resolve
 from xenhowto.ikiwiki.context import GUIDE, PageContext
 from xenhowto.findings import HowtoError
+from xenhowto.memo import KeptWhile
 from xenhowto.pages import page_name, read_page, site_url, wiki_sources
 from xenhowto.project import Project
 
@@ -119,23 +120,19 @@ def steps_digest(project: Project, as_of: dt.date) -> str:
     return _PARSED[key, "content"]
 
 
-# id(step) -> (the step, its digest): the parser shares the steps of the page's
-# unedited parts between parses (fragments.parse), so a rebuild digests the edited ones only
-_STEP_DIGESTS: dict[int, tuple] = {}
+# id(step) -> its digest, while the step is that object: the parser shares the
+# steps of the page's unedited parts between parses (fragments.parse), so a
+# rebuild digests the edited ones only
+_STEP_DIGESTS = KeptWhile(limit=4096)
 
 
 def _step_digest(s: fragments.Step) -> str:
     from xenhowto import digest
 
-    kept = _STEP_DIGESTS.get(id(s))
-    if kept is None or kept[0] is not s:
-        if len(_STEP_DIGESTS) > 4096:
-            _STEP_DIGESTS.clear()
-        kept = _STEP_DIGESTS[id(s)] = (s, digest.of([
-            s.id, s.title, s.order, s.when,
-            [[p.when, p.text, p.kind, p.markdown,
-              [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]))
-    return kept[1]
+    return _STEP_DIGESTS.get_or_make(id(s), (s,), lambda: digest.of([
+        s.id, s.title, s.order, s.when,
+        [[p.when, p.text, p.kind, p.markdown,
+          [p.directive.name, p.directive.params, p.directive.raw] if p.directive else None] for p in s.pieces]]))
 
 
 def guide_for(project: Project, given: dict, as_of: dt.date) -> compose.Guide:
