@@ -77,6 +77,7 @@ def load(kind: str, digest: str, default=None, expect: type | tuple = object):
 
 
 def store(kind: str, digest: str, value) -> None:
+    global _written
     path = directory(f"{kind}-{digest}.pickle")
     tmp = f"{path}.{os.getpid()}.{id(value)}.tmp"
     try:
@@ -85,7 +86,6 @@ def store(kind: str, digest: str, value) -> None:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             size = f.tell()
         os.replace(tmp, path)  # readers see the whole entry or none
-        global _written
         _written += size
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         try:
@@ -148,9 +148,10 @@ def prune(max_age_days: float = MAX_AGE_DAYS, max_bytes: int = MAX_BYTES, every_
         grown = int(read_bytes(marker, 32, "cache marker").strip() or 0)
     except (OSError, InputError, ValueError):  # none yet, or not ours: prune now
         last, grown = 0.0, 0
-    grown, _written = grown + _written, 0
-    if now - last < every_seconds and grown <= max_bytes // 4:
-        _mark(marker, grown, last)
+    written, _written = _written, 0
+    if now - last < every_seconds and grown + written <= max_bytes // 4:
+        if written:  # a build that wrote nothing leaves the marker alone
+            _mark(marker, grown + written, last)
         return 0
     try:
         os.makedirs(folder, exist_ok=True)
